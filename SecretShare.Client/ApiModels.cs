@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SecretShare.Client;
+
+// Wire records of SPEC section 2. Binary values are unpadded base64url strings; times are ISO 8601.
+
+/// <summary>Body of <c>POST /api/secrets</c>. Null properties are omitted, so the server applies its defaults.</summary>
+public sealed record CreateSecretRequest(
+    string Ciphertext,
+    string AccessToken,
+    int? ExpiresInSeconds = null,
+    ViewLimit? MaxViews = null,
+    bool? Extendable = null,
+    bool? PassphraseProtected = null);
+
+/// <summary>201 answer to <c>POST /api/secrets</c>. <see cref="MaxViews"/> null means unlimited.</summary>
+public sealed record CreateSecretResponse(
+    string Id,
+    DateTimeOffset ExpiresAt,
+    int? MaxViews,
+    bool Extendable,
+    bool PassphraseProtected,
+    string ManageToken);
+
+/// <summary>Answer to <c>GET /api/secrets/{id}</c> and <c>POST /api/secrets/{id}/extend</c>.</summary>
+public sealed record SecretMetadata(
+    string Id,
+    DateTimeOffset ExpiresAt,
+    int? MaxViews,
+    int? ViewsRemaining,
+    bool PassphraseProtected,
+    bool Extendable);
+
+/// <summary>Body of <c>POST /api/secrets/{id}/reveal</c>.</summary>
+public sealed record RevealSecretRequest(string AccessToken);
+
+/// <summary>Answer to a reveal. <see cref="Burned"/> is true when this call took the last view.</summary>
+public sealed record RevealSecretResponse(
+    string Ciphertext,
+    int? ViewsRemaining,
+    DateTimeOffset ExpiresAt,
+    bool Burned);
+
+/// <summary>Body of <c>POST /api/secrets/{id}/extend</c>.</summary>
+public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = null, int? AddViews = null);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CreateSecretRequest))]
+[JsonSerializable(typeof(CreateSecretResponse))]
+[JsonSerializable(typeof(SecretMetadata))]
+[JsonSerializable(typeof(RevealSecretRequest))]
+[JsonSerializable(typeof(RevealSecretResponse))]
+[JsonSerializable(typeof(ExtendSecretRequest))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,111 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SecretShare.Client;
+
+/// <summary>
+/// A share link <c>{baseUrl}/s/{id}#{base64url(K)}</c>. The base URL may carry a path prefix
+/// (<c>https://example.com/secrets/s/{id}#…</c>) and is kept with a trailing slash, so it can serve
+/// directly as an HTTP client's base address. Equality compares base URL, id and key.
+/// </summary>
+public sealed record ShareLink
+{
+    /// <summary>Length of an id: 16 bytes as unpadded base64url.</summary>
+    public const int IdLength = 22;
+
+    private ShareLink(Uri baseUrl, string id, string keyText)
+    {
+        BaseUrl = baseUrl;
+        Id = id;
+        KeyText = keyText;
+    }
+
+    /// <summary>Absolute http(s) URL ending in '/', without query or fragment.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The secret id (22 characters of base64url).</summary>
+    public string Id { get; }
+
+    /// <summary>The link key K as it appears in the fragment (canonical base64url, 43 characters).</summary>
+    public string KeyText { get; }
+
+    /// <summary>The link key K (a fresh copy on every call).</summary>
+    public byte[] Key => Base64UrlStrict.Decode(KeyText);
+
+    /// <exception cref="ArgumentException">The base URL, id or key is invalid.</exception>
+    public static ShareLink Create(Uri baseUrl, string id, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(id);
+        if (!baseUrl.IsAbsoluteUri || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException("The base URL must be an absolute http or https URL.", nameof(baseUrl));
+        }
+
+        if (!IsValidId(id))
+        {
+            throw new ArgumentException("The id must be 16 bytes as 22 characters of base64url.", nameof(id));
+        }
+
+        if (key.Length != SecretProtocol.KeySize)
+        {
+            throw new ArgumentException($"The key must be {SecretProtocol.KeySize} bytes.", nameof(key));
+        }
+
+        return new ShareLink(NormalizeBase(baseUrl, baseUrl.AbsolutePath), id, Base64UrlStrict.Encode(key));
+    }
+
+    /// <exception cref="FormatException">The text is not a valid share link; the message says why.</exception>
+    public static ShareLink Parse(string link) =>
+        TryParse(link, out var result, out var error) ? result : throw new FormatException(error);
+
+    public static bool TryParse([NotNullWhen(true)] string? link, [NotNullWhen(true)] out ShareLink? result) =>
+        TryParse(link, out result, out _);
+
+    /// <summary>True for a syntactically valid id: 22 characters of canonical base64url (16 bytes).</summary>
+    public static bool IsValidId([NotNullWhen(true)] string? id) =>
+        id is { Length: IdLength } && Base64UrlStrict.TryDecode(id, out var bytes) && bytes.Length == 16;
+
+    /// <summary>The link as text: <c>{baseUrl}/s/{id}#{key}</c>.</summary>
+    public override string ToString() => $"{BaseUrl.AbsoluteUri.TrimEnd('/')}/s/{Id}#{KeyText}";
+
+    private static bool TryParse(string? link, [NotNullWhen(true)] out ShareLink? result, out string error)
+    {
+        result = null;
+        if (string.IsNullOrWhiteSpace(link)
+            || !Uri.TryCreate(link.Trim(), UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            error = "The link is not an http or https URL.";
+            return false;
+        }
+
+        // Like the web client, tolerate one trailing slash after the id; a query string is ignored.
+        var path = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath[..^1] : uri.AbsolutePath;
+        var marker = path.LastIndexOf("/s/", StringComparison.Ordinal);
+        if (marker < 0 || !IsValidId(path[(marker + 3)..]))
+        {
+            error = "The link does not end in /s/{id} with a valid secret id.";
+            return false;
+        }
+
+        var keyText = uri.Fragment.StartsWith('#') ? uri.Fragment[1..] : uri.Fragment;
+        if (keyText.Length == 0)
+        {
+            error = "The link has no key after '#'. Copy the whole link, including the part after '#'.";
+            return false;
+        }
+
+        if (!Base64UrlStrict.TryDecode(keyText, out var key) || key.Length != SecretProtocol.KeySize)
+        {
+            error = "The key after '#' in the link is damaged or incomplete.";
+            return false;
+        }
+
+        result = new ShareLink(NormalizeBase(uri, path[..marker]), path[(marker + 3)..], keyText);
+        error = "";
+        return true;
+    }
+
+    private static Uri NormalizeBase(Uri uri, string pathPrefix) =>
+        new(uri.GetLeftPart(UriPartial.Authority) + pathPrefix.TrimEnd('/') + "/", UriKind.Absolute);
+}
