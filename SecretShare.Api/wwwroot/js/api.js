@@ -1,0 +1,162 @@
+// SecretShare HTTP API client (SPEC section 2): same-origin fetch wrappers, JSON camelCase bodies,
+// RFC 9457 problem+json errors turned into ApiError (status, title, detail, attemptsRemaining on 403,
+// retryAfterSeconds on 429, field errors on 400). No DOM access; element ids live in create.js/view.js.
+// Tokens are only ever sent in bodies or the Authorization header, never in URLs.
+
+/** An HTTP or network failure. status is 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(status, { title, detail, problem = null, attemptsRemaining = null, retryAfterSeconds = null, errors = null } = {}) {
+    super(detail || title || (status ? `Request failed with status ${status}` : 'The server could not be reached.'));
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title ?? null;
+    this.detail = detail ?? null;
+    this.problem = problem;
+    this.attemptsRemaining = attemptsRemaining;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.errors = errors;
+  }
+
+  get isNotFound() {
+    return this.status === 404;
+  }
+}
+
+/**
+ * Parses a Retry-After header value (delta-seconds or an HTTP date) into whole seconds, or null.
+ * `now` (ms since epoch) is injectable for tests.
+ */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (value == null) return null;
+  const text = String(value).trim();
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) return Number.parseInt(text, 10);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Builds an ApiError from a non-2xx Response, reading problem+json when present. */
+export async function parseProblem(response) {
+  let problem = null;
+  try {
+    const type = (response.headers.get('content-type') || '').toLowerCase();
+    if (type.includes('json')) problem = await response.json();
+  } catch {
+    problem = null;
+  }
+  const p = problem && typeof problem === 'object' ? problem : {};
+  const attempts = p.attemptsRemaining ?? p.extensions?.attemptsRemaining;
+  return new ApiError(response.status, {
+    title: typeof p.title === 'string' ? p.title : response.statusText || null,
+    detail: typeof p.detail === 'string' ? p.detail : null,
+    problem,
+    attemptsRemaining: typeof attempts === 'number' ? attempts : null,
+    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+    errors: p.errors && typeof p.errors === 'object' ? p.errors : null,
+  });
+}
+
+/** A user-facing sentence for an error (HTTP, network or anything else). */
+export function describeError(error) {
+  if (!(error instanceof ApiError)) return error?.message || 'Something went wrong.';
+  switch (error.status) {
+    case 0:
+      return 'The server could not be reached. Check your connection and try again.';
+    case 404:
+      return 'This secret does not exist, has expired or has already been viewed.';
+    case 413:
+      return 'The secret is too large.';
+    case 429: {
+      const s = error.retryAfterSeconds;
+      return s != null
+        ? `Too many requests. Try again in ${s} second${s === 1 ? '' : 's'}.`
+        : 'Too many requests. Try again in a moment.';
+    }
+    case 400: {
+      if (error.errors) {
+        const first = Object.values(error.errors).flat().find((m) => typeof m === 'string');
+        if (first) return first;
+      }
+      return error.detail || error.title || 'The request was not valid.';
+    }
+    default:
+      if (error.status >= 500) return 'The server had a problem. Try again later.';
+      return error.detail || error.title || `Request failed (${error.status}).`;
+  }
+}
+
+/**
+ * Creates a client. Options: baseUrl (default '' = same origin), fetch (injectable for tests).
+ * Every method resolves with the parsed JSON body (or undefined for 204) and rejects with ApiError.
+ */
+export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
+  const doFetch = fetchImpl || ((...args) => globalThis.fetch(...args));
+  const root = String(baseUrl).replace(/\/+$/, '');
+
+  async function request(method, path, { body, token } = {}) {
+    const headers = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+    let response;
+    try {
+      response = await doFetch(root + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'same-origin',
+        redirect: 'error',
+        referrerPolicy: 'no-referrer',
+      });
+    } catch (cause) {
+      const error = new ApiError(0);
+      error.cause = cause;
+      throw error;
+    }
+    if (!response.ok) throw await parseProblem(response);
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  const secretPath = (id) => `/api/secrets/${encodeURIComponent(id)}`;
+
+  return {
+    /** POST /api/secrets → 201 {id, expiresAt, maxViews, extendable, passphraseProtected, manageToken}. */
+    createSecret({ ciphertext, accessToken, expiresInSeconds, maxViews, extendable, passphraseProtected }) {
+      const body = { ciphertext, accessToken };
+      if (expiresInSeconds !== undefined) body.expiresInSeconds = expiresInSeconds;
+      if (maxViews !== undefined) body.maxViews = maxViews; // null = unlimited
+      if (extendable !== undefined) body.extendable = Boolean(extendable);
+      if (passphraseProtected !== undefined) body.passphraseProtected = Boolean(passphraseProtected);
+      return request('POST', '/api/secrets', { body });
+    },
+    /** GET /api/secrets/{id} → {id, expiresAt, maxViews, viewsRemaining, passphraseProtected, extendable}. */
+    getSecret(id) {
+      return request('GET', secretPath(id));
+    },
+    /** POST /api/secrets/{id}/reveal → {ciphertext, viewsRemaining, expiresAt, burned}. */
+    revealSecret(id, accessToken) {
+      return request('POST', `${secretPath(id)}/reveal`, { body: { accessToken } });
+    },
+    /** POST /api/secrets/{id}/extend → same body as GET. */
+    extendSecret(id, accessToken, { addSeconds, addViews } = {}) {
+      const body = { accessToken };
+      if (addSeconds) body.addSeconds = addSeconds;
+      if (addViews) body.addViews = addViews;
+      return request('POST', `${secretPath(id)}/extend`, { body });
+    },
+    /** DELETE /api/secrets/{id} with Authorization: Bearer <manage token or access token> → 204. */
+    deleteSecret(id, bearerToken) {
+      return request('DELETE', secretPath(id), { token: bearerToken });
+    },
+  };
+}
+
+const defaultClient = createApiClient();
+export const createSecret = (body) => defaultClient.createSecret(body);
+export const getSecret = (id) => defaultClient.getSecret(id);
+export const revealSecret = (id, accessToken) => defaultClient.revealSecret(id, accessToken);
+export const extendSecret = (id, accessToken, changes) => defaultClient.extendSecret(id, accessToken, changes);
+export const deleteSecret = (id, bearerToken) => defaultClient.deleteSecret(id, bearerToken);

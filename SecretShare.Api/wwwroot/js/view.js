@@ -1,0 +1,341 @@
+// View page (/s/{id}, view.html). On load it only reads metadata (GET); the secret is revealed on an
+// explicit click. The id comes from location.pathname, the key K from location.hash. Key material is
+// derived once per passphrase and reused for reveal, extend and delete.
+//
+// Element ids (stable; the Playwright end-to-end tests use them):
+//   #details          metadata + reveal form   #meta            expiry and views-left text
+//   #reveal-form      form                     #passphrase-group wrapper, shown when passphraseProtected
+//   #passphrase       passphrase input         #show-passphrase  checkbox: show the passphrase
+//   #reveal-hint      what revealing costs     #reveal-button    reveals (aria-busy while working)
+//   #revealed         result section           #revealed-heading focused after reveal
+//   #revealed-text    read-only secret text    #copy-secret      copy button
+//   #views-left       views left / "This was the last view; the secret is now deleted."
+//   #extend-panel     shown when extendable    #extend-form      form
+//   #add-seconds      select: 0 / 3600 / 86400 (default) / 604800
+//   #add-views-group  wrapper (hidden for unlimited secrets)     #add-views  number 0..100
+//   #extend-button    extends                  #delete-panel     delete section
+//   #delete-now       asks for confirmation    #confirm-group    inline confirmation
+//   #confirm-delete   deletes (Bearer access token)             #cancel-delete  closes the confirmation
+//   #status           aria-live polite         #error            role=alert
+
+import { deriveKeys, decryptSecret, parseLinkKey, parseSecretPath, DecryptionError } from './protocol.js';
+import { getSecret, revealSecret, extendSecret, deleteSecret, describeError, ApiError } from './api.js';
+import {
+  $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton,
+  formatExpiry, formatViewsLeft, formatAttempts,
+} from './ui.js';
+
+const GONE = 'This secret does not exist, has expired or has already been viewed.';
+
+const details = $('details');
+const meta = $('meta');
+const revealForm = $('reveal-form');
+const passphraseGroup = $('passphrase-group');
+const passphrase = $('passphrase');
+const showPassphrase = $('show-passphrase');
+const revealHint = $('reveal-hint');
+const revealButton = $('reveal-button');
+const revealed = $('revealed');
+const revealedHeading = $('revealed-heading');
+const revealedText = $('revealed-text');
+const viewsLeft = $('views-left');
+const extendPanel = $('extend-panel');
+const extendForm = $('extend-form');
+const addSeconds = $('add-seconds');
+const addViewsGroup = $('add-views-group');
+const addViews = $('add-views');
+const extendButton = $('extend-button');
+const deletePanel = $('delete-panel');
+const deleteNow = $('delete-now');
+const confirmGroup = $('confirm-group');
+const confirmDelete = $('confirm-delete');
+const cancelDelete = $('cancel-delete');
+
+const state = {
+  id: null,
+  linkKey: null,
+  info: null, // latest {expiresAt, maxViews, viewsRemaining, passphraseProtected, extendable}
+  derived: null, // { passphrase, keys } cache: derive once per passphrase
+  confirmedKeys: null, // keys the server accepted (after a successful reveal)
+  gone: false,
+  revealed: false,
+};
+
+class InputError extends Error {}
+
+// ---------- key material ----------
+
+async function getKeys() {
+  if (state.confirmedKeys) return state.confirmedKeys;
+  const protectedByPassphrase = state.info?.passphraseProtected;
+  const pass = protectedByPassphrase ? passphrase.value : '';
+  if (protectedByPassphrase && pass === '') {
+    throw new InputError('Enter the passphrase first.');
+  }
+  if (state.derived && state.derived.passphrase === pass) return state.derived.keys;
+  if (protectedByPassphrase) setStatus('Deriving key…');
+  const keys = await deriveKeys(state.linkKey, protectedByPassphrase ? pass : undefined);
+  state.derived = { passphrase: pass, keys };
+  return keys;
+}
+
+// ---------- rendering ----------
+
+function describeInfo(info) {
+  const views = info.viewsRemaining === null || info.viewsRemaining === undefined
+    ? 'Unlimited views until it expires.'
+    : `${formatViewsLeft(info.viewsRemaining)}.`;
+  const pass = info.passphraseProtected ? ' Protected by a passphrase.' : '';
+  return `${formatExpiry(info.expiresAt)} ${views}${pass}`;
+}
+
+function render() {
+  const info = state.info;
+  if (!info || state.gone) return;
+  meta.textContent = describeInfo(info);
+  show(details, true);
+  show(revealForm, !state.revealed);
+  show(passphraseGroup, info.passphraseProtected && !state.revealed);
+  passphrase.required = Boolean(info.passphraseProtected);
+  if (info.viewsRemaining === 1) {
+    revealHint.textContent = 'This is the last view: after you reveal it, the secret is deleted.';
+  } else if (info.viewsRemaining === null || info.viewsRemaining === undefined) {
+    revealHint.textContent = 'The secret can be revealed any number of times until it expires.';
+  } else {
+    revealHint.textContent = 'Revealing uses one of the remaining views.';
+  }
+  show(extendPanel, Boolean(info.extendable));
+  show(addViewsGroup, info.maxViews !== null && info.maxViews !== undefined);
+  show(deletePanel, true);
+}
+
+/** The secret no longer exists: say so and remove every control that would talk to the server. */
+function markGone(message, { keepRevealed = true } = {}) {
+  state.gone = true;
+  showError(message);
+  show(details, false);
+  show(extendPanel, false);
+  show(deletePanel, false);
+  if (!keepRevealed) show(revealed, false);
+}
+
+function closeConfirm(focusBack) {
+  show(confirmGroup, false);
+  deleteNow.setAttribute('aria-expanded', 'false');
+  if (focusBack) deleteNow.focus();
+}
+
+/** Common handling of API failures for reveal, extend and delete. Returns the field to focus, if any. */
+function handleFailure(error, action) {
+  if (error instanceof InputError) {
+    showError(error.message);
+    return passphrase;
+  }
+  if (error instanceof ApiError && error.status === 404) {
+    markGone(GONE);
+    return null;
+  }
+  if (error instanceof ApiError && error.status === 403) {
+    state.derived = null;
+    const n = error.attemptsRemaining;
+    const what = state.info?.passphraseProtected ? 'Wrong passphrase.' : 'The key in this link is wrong.';
+    if (n === 0) {
+      markGone(`${what} Too many wrong attempts: the secret has been deleted.`);
+      return null;
+    }
+    showError(typeof n === 'number' ? `${what} ${formatAttempts(n)}.` : what);
+    if (state.info?.passphraseProtected && !state.revealed) {
+      passphrase.setAttribute('aria-invalid', 'true');
+      return passphrase;
+    }
+    return null;
+  }
+  if (error instanceof DecryptionError) {
+    showError(`The secret could not be decrypted. ${error.message}`);
+    return null;
+  }
+  showError(`Could not ${action}. ${describeError(error)}`);
+  return null;
+}
+
+// ---------- actions ----------
+
+async function onReveal(event) {
+  event.preventDefault();
+  if (state.gone) return;
+  clearError();
+  setBusy(revealButton, true, state.info?.passphraseProtected ? 'Deriving key…' : 'Revealing…');
+  passphrase.disabled = true;
+  let focusTarget = revealButton;
+  try {
+    const keys = await getKeys();
+    setBusy(revealButton, true, 'Revealing…');
+    setStatus('Revealing…');
+    const response = await revealSecret(state.id, keys.accessTokenText);
+    state.confirmedKeys = keys;
+    state.revealed = true;
+    state.info = { ...state.info, expiresAt: response.expiresAt, viewsRemaining: response.viewsRemaining };
+    let envelope;
+    try {
+      envelope = await decryptSecret(keys, response.ciphertext);
+    } catch (error) {
+      if (response.burned) markGone('The secret could not be decrypted, and it has now been deleted.');
+      throw error;
+    }
+    revealedText.value = envelope.text;
+    passphrase.value = '';
+    if (response.burned) {
+      viewsLeft.textContent = 'This was the last view; the secret is now deleted.';
+      state.gone = true;
+      show(details, false);
+      show(extendPanel, false);
+      show(deletePanel, false);
+    } else {
+      viewsLeft.textContent = `${formatViewsLeft(response.viewsRemaining)}. ${formatExpiry(response.expiresAt)}`;
+      render();
+    }
+    show(revealed, true);
+    setStatus(response.burned ? 'Secret revealed. It has now been deleted from the server.' : 'Secret revealed.');
+    focusTarget = revealedHeading;
+  } catch (error) {
+    const field = handleFailure(error, 'reveal the secret');
+    if (field) focusTarget = field;
+    else if (state.gone) focusTarget = null;
+    if (!(error instanceof InputError)) setStatus('');
+  } finally {
+    setBusy(revealButton, false);
+    passphrase.disabled = false;
+    if (focusTarget === revealedHeading) focusElement(revealedHeading);
+    else if (focusTarget && !focusTarget.closest('[hidden]')) focusTarget.focus();
+    if (focusTarget === passphrase) passphrase.select();
+  }
+}
+
+async function onExtend(event) {
+  event.preventDefault();
+  if (state.gone) return;
+  clearError();
+  const seconds = Number(addSeconds.value) || 0;
+  let views = 0;
+  if (!addViewsGroup.hidden) {
+    const text = addViews.value.trim() || '0';
+    views = Number(text);
+    if (!/^\d+$/.test(text) || views > 100) {
+      addViews.setAttribute('aria-invalid', 'true');
+      showError('Extra views must be a whole number from 0 to 100.');
+      addViews.focus();
+      return;
+    }
+    addViews.removeAttribute('aria-invalid');
+  }
+  if (seconds === 0 && views === 0) {
+    showError('Choose extra time or extra views.');
+    addSeconds.focus();
+    return;
+  }
+  setBusy(extendButton, true, 'Extending…');
+  let focusTarget = extendButton;
+  try {
+    const keys = await getKeys();
+    setStatus('Extending…');
+    const info = await extendSecret(state.id, keys.accessTokenText, { addSeconds: seconds, addViews: views });
+    state.info = { ...state.info, ...info };
+    render();
+    if (state.revealed) {
+      viewsLeft.textContent = `${formatViewsLeft(state.info.viewsRemaining)}. ${formatExpiry(state.info.expiresAt)}`;
+    }
+    addViews.value = '0';
+    setStatus(`Extended. ${describeInfo(state.info)}`);
+  } catch (error) {
+    const field = handleFailure(error, 'extend the secret');
+    focusTarget = field || (state.gone ? null : extendButton);
+    if (!(error instanceof InputError)) setStatus('');
+  } finally {
+    setBusy(extendButton, false);
+    if (focusTarget && !focusTarget.closest('[hidden]')) focusTarget.focus();
+  }
+}
+
+function onDeleteNow() {
+  clearError();
+  show(confirmGroup, true);
+  deleteNow.setAttribute('aria-expanded', 'true');
+  confirmDelete.focus();
+}
+
+async function onConfirmDelete() {
+  if (state.gone) return;
+  clearError();
+  setBusy(confirmDelete, true, 'Deleting…');
+  cancelDelete.disabled = true;
+  let focusTarget = null;
+  try {
+    const keys = await getKeys();
+    setStatus('Deleting…');
+    await deleteSecret(state.id, keys.accessTokenText);
+    state.gone = true;
+    show(details, false);
+    show(extendPanel, false);
+    show(deletePanel, false);
+    setStatus('The secret has been deleted. Nobody can open the link any more.');
+    focusTarget = document.querySelector('.back a');
+  } catch (error) {
+    const field = handleFailure(error, 'delete the secret');
+    if (!(error instanceof InputError)) setStatus('');
+    focusTarget = field || (state.gone ? null : confirmDelete);
+    if (field) closeConfirm(false);
+  } finally {
+    setBusy(confirmDelete, false);
+    cancelDelete.disabled = false;
+    if (focusTarget && !focusTarget.closest('[hidden]')) focusTarget.focus();
+  }
+}
+
+// ---------- start ----------
+
+async function load() {
+  state.id = parseSecretPath(location.pathname);
+  if (!state.id) {
+    showError('This link is not valid. Check that you copied all of it.');
+    return;
+  }
+  const hash = location.hash.replace(/^#/, '');
+  state.linkKey = parseLinkKey(hash);
+  if (!state.linkKey) {
+    showError(hash === ''
+      ? 'This link is incomplete: the key after # is missing. Ask the sender for the complete link.'
+      : 'The key in this link is damaged. Check that you copied the whole link, including the part after #.');
+    return;
+  }
+  if (!globalThis.crypto?.subtle) {
+    showError('This browser cannot decrypt here: open the link over HTTPS in an up-to-date browser.');
+    return;
+  }
+  setStatus('Loading…');
+  try {
+    state.info = await getSecret(state.id);
+    setStatus('');
+    render();
+  } catch (error) {
+    setStatus('');
+    if (error instanceof ApiError && error.status === 404) markGone(GONE);
+    else showError(`Could not load the secret. ${describeError(error)} Reload the page to try again.`);
+  }
+}
+
+revealForm.addEventListener('submit', onReveal);
+extendForm.addEventListener('submit', onExtend);
+deleteNow.addEventListener('click', onDeleteNow);
+confirmDelete.addEventListener('click', onConfirmDelete);
+cancelDelete.addEventListener('click', () => closeConfirm(true));
+confirmGroup.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') closeConfirm(true);
+});
+showPassphrase.addEventListener('change', () => {
+  passphrase.type = showPassphrase.checked ? 'text' : 'password';
+});
+passphrase.addEventListener('input', () => passphrase.removeAttribute('aria-invalid'));
+addEventListener('hashchange', () => location.reload());
+wireCopyButton($('copy-secret'), revealedText, 'Secret');
+
+load();
