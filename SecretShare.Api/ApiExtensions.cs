@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using SecretShare.Api.Apis;
+using SecretShare.Api.Infrastructure;
+using SecretShare.Api.Secrets;
+using SecretShare.ServiceDefaults;
+
+namespace SecretShare.Api;
+
+public static class ApiExtensions
+{
+    public static void AddSecretShareApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SecretLimitsOptions>()
+            .BindConfiguration(SecretLimitsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecretLimitsOptions>, SecretLimitsOptions.Validator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SecretShareMetrics>();
+        services.AddScoped<SecretService>();
+        services.AddSecretShareRateLimiting();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options =>
+        {
+            // SPEC: a quoted number is a 400; duplicate keys are ambiguous, so they are refused too.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
+
+        // The only large body is a creation; the limit applies before anything is buffered.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecretLimitsOptions>>((kestrel, limits) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+        });
+
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "SecretShare API";
+                document.Info.Description = "Zero-knowledge secret sharing: the server stores only ciphertext and token hashes.";
+                return Task.CompletedTask;
+            });
+
+            // Optional<T> is a wire-level detail: describe it as the T it carries.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type.IsGenericType && context.JsonTypeInfo.Type.GetGenericTypeDefinition() == typeof(Optional<>))
+                {
+                    schema.Properties?.Clear();
+                    schema.Type = JsonSchemaType.Integer | JsonSchemaType.Null;
+                    schema.Description = "Absent: the default. null: unlimited views until expiry.";
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+    }
+
+    public static WebApplication UseSecretShareApi(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouteNamedSpans();
+        app.UseRateLimiter();
+
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        app.MapOpenApi();
+        app.MapDefaultEndpoints();
+        app.MapSecretsApi();
+
+        // The view page is one static file for every secret id; the id and key are read by the page itself.
+        app.MapGet("/s/{id}", (IWebHostEnvironment environment) =>
+                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "view.html"), "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
+        return app;
+    }
+}

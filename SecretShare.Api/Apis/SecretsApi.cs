@@ -1,0 +1,213 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SecretShare.Api.Infrastructure;
+using SecretShare.Api.Secrets;
+using SecretShare.Storage.Secrets;
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
+namespace SecretShare.Api.Apis;
+
+/// <summary>The HTTP API of SPEC section 2.</summary>
+public static class SecretsApi
+{
+    // 0x01 || 12-byte IV || at least the 16-byte GCM tag.
+    private const int MinPayloadBytes = 1 + 12 + 16;
+    private const byte ProtocolVersion = 0x01;
+
+    public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/secrets").WithTags("Secrets");
+
+        api.MapPost("/", CreateSecret)
+            .RequireRateLimiting(RateLimitingExtensions.CreatePolicy)
+            .WithSummary("Stores an encrypted secret")
+            .ProducesProblem(Status413PayloadTooLarge)
+            .ProducesProblem(Status415UnsupportedMediaType)
+            .ProducesProblem(Status429TooManyRequests);
+
+        api.MapGet("/{id}", GetSecret)
+            .WithSummary("Describes a secret without consuming a view");
+
+        api.MapPost("/{id}/reveal", RevealSecret)
+            .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
+            .WithSummary("Takes one view and returns the ciphertext")
+            .ProducesProblem(Status429TooManyRequests);
+
+        api.MapPost("/{id}/extend", ExtendSecret)
+            .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
+            .WithSummary("Extends the lifetime or the views of an extendable secret")
+            .ProducesProblem(Status429TooManyRequests);
+
+        api.MapDelete("/{id}", DeleteSecret)
+            .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
+            .WithSummary("Deletes a secret with its manage token or its access token")
+            .ProducesProblem(Status429TooManyRequests);
+
+        return app;
+    }
+
+    public static async Task<Results<Created<CreateSecretResponse>, ValidationProblem, ProblemHttpResult>> CreateSecret(
+        CreateSecretRequest request, SecretService secrets, IOptions<SecretLimitsOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var errors = new FieldErrors();
+        if (!SecretTokens.TryDecode(request.Ciphertext, out var ciphertext) || ciphertext.Length == 0)
+        {
+            errors.Add("ciphertext", "Required: the encrypted payload in base64url without padding.");
+        }
+        else if (ciphertext.Length > limits.MaxPayloadBytes)
+        {
+            return TypedResults.Problem(
+                statusCode: Status413PayloadTooLarge,
+                title: "Payload too large",
+                detail: $"The decoded ciphertext may be at most {limits.MaxPayloadBytes} bytes.");
+        }
+        else if (ciphertext.Length < MinPayloadBytes || ciphertext[0] != ProtocolVersion)
+        {
+            errors.Add("ciphertext", "Must be a protocol v1 payload: 0x01, a 12-byte IV, then the AES-GCM ciphertext and its 16-byte tag.");
+        }
+
+        var accessToken = errors.RequireToken("accessToken", request.AccessToken);
+
+        var expiresInSeconds = request.ExpiresInSeconds ?? limits.DefaultExpiresInSeconds;
+        errors.RequireRange("expiresInSeconds", expiresInSeconds, limits.MinExpiresInSeconds, limits.MaxExpiresInSeconds);
+
+        var maxViews = request.MaxViews.GetValueOrDefault(limits.DefaultMaxViews);
+        if (maxViews is { } views)
+        {
+            errors.RequireRange("maxViews", views, 1, limits.MaxViews, "or null for unlimited views until expiry");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var (state, manageToken) = await secrets.CreateAsync(
+            ciphertext, accessToken!, expiresInSeconds, maxViews, request.Extendable ?? false, request.PassphraseProtected ?? false,
+            cancellationToken);
+        return TypedResults.Created(
+            $"/api/secrets/{state.Id}",
+            new CreateSecretResponse(state.Id, state.ExpiresAt, state.MaxViews, state.Extendable, state.PassphraseProtected, manageToken));
+    }
+
+    public static async Task<Results<Ok<SecretMetadataResponse>, ProblemHttpResult>> GetSecret(
+        string id, SecretService secrets, CancellationToken cancellationToken)
+    {
+        if (!SecretTokens.IsWellFormedId(id))
+        {
+            return NotFound();
+        }
+
+        var result = await secrets.GetAsync(id, cancellationToken);
+        return result.Outcome == SecretOutcome.Ok ? TypedResults.Ok(ToMetadata(result.Value!)) : NotFound();
+    }
+
+    public static async Task<Results<Ok<RevealSecretResponse>, ValidationProblem, ProblemHttpResult>> RevealSecret(
+        string id, RevealSecretRequest request, SecretService secrets, CancellationToken cancellationToken)
+    {
+        if (!SecretTokens.IsWellFormedId(id))
+        {
+            return NotFound();
+        }
+
+        var errors = new FieldErrors();
+        var accessToken = errors.RequireToken("accessToken", request.AccessToken);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var result = await secrets.RevealAsync(id, accessToken!, cancellationToken);
+        if (result.Outcome != SecretOutcome.Ok)
+        {
+            return Failure(result.Outcome, result.AttemptsRemaining);
+        }
+
+        var revealed = result.Value!;
+        return TypedResults.Ok(new RevealSecretResponse(
+            System.Buffers.Text.Base64Url.EncodeToString(revealed.Ciphertext), revealed.ViewsRemaining, revealed.ExpiresAt, revealed.Burned));
+    }
+
+    public static async Task<Results<Ok<SecretMetadataResponse>, ValidationProblem, ProblemHttpResult>> ExtendSecret(
+        string id, ExtendSecretRequest request, SecretService secrets, IOptions<SecretLimitsOptions> options, CancellationToken cancellationToken)
+    {
+        if (!SecretTokens.IsWellFormedId(id))
+        {
+            return NotFound();
+        }
+
+        var limits = options.Value;
+        var errors = new FieldErrors();
+        var accessToken = errors.RequireToken("accessToken", request.AccessToken);
+        if (request.AddSeconds is null && request.AddViews is null)
+        {
+            errors.Add("addSeconds", "Give addSeconds, addViews or both.");
+        }
+
+        errors.RequireRange("addSeconds", request.AddSeconds, 1, limits.MaxExpiresInSeconds);
+        errors.RequireRange("addViews", request.AddViews, 1, limits.MaxViews);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var result = await secrets.ExtendAsync(id, accessToken!, request.AddSeconds ?? 0, request.AddViews ?? 0, cancellationToken);
+        return result.Outcome switch
+        {
+            SecretOutcome.Ok => TypedResults.Ok(ToMetadata(result.Value!)),
+            SecretOutcome.NotExtendable => TypedResults.Problem(
+                statusCode: Status400BadRequest, title: "Not extendable", detail: "This secret was created without permission to extend it."),
+            SecretOutcome.ViewsNotExtendable => new FieldErrors()
+                .Add("addViews", $"Views can be added only to a secret with a view limit, up to {limits.MaxViews} views in total.")
+                .ToResult(),
+            _ => Failure(result.Outcome, result.AttemptsRemaining),
+        };
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteSecret(
+        string id, [FromHeader(Name = "Authorization")] string? authorization, SecretService secrets, CancellationToken cancellationToken)
+    {
+        if (!SecretTokens.IsWellFormedId(id))
+        {
+            return NotFound();
+        }
+
+        const string BearerPrefix = "Bearer ";
+        var errors = new FieldErrors();
+        var token = errors.RequireToken(
+            "authorization",
+            authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+                ? authorization[BearerPrefix.Length..].Trim()
+                : null,
+            "Required: an 'Authorization: Bearer <token>' header with the manage token or the access token (32 bytes, base64url).");
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var outcome = await secrets.DeleteAsync(id, token!, cancellationToken);
+        return outcome == SecretOutcome.Ok ? TypedResults.NoContent() : Failure(outcome, 0);
+    }
+
+    private static SecretMetadataResponse ToMetadata(SecretState state) =>
+        new(state.Id, state.ExpiresAt, state.MaxViews, state.ViewsRemaining, state.PassphraseProtected, state.Extendable);
+
+    private static ProblemHttpResult Failure(SecretOutcome outcome, int attemptsRemaining) => outcome switch
+    {
+        SecretOutcome.Denied => TypedResults.Problem(
+            statusCode: Status403Forbidden,
+            title: "Wrong token",
+            detail: attemptsRemaining > 0
+                ? $"The token or passphrase is wrong. {attemptsRemaining} attempt(s) left before the secret is deleted."
+                : "The token or passphrase is wrong. No attempts are left: the secret has been deleted.",
+            extensions: new Dictionary<string, object?> { ["attemptsRemaining"] = attemptsRemaining }),
+        _ => NotFound(),
+    };
+
+    private static ProblemHttpResult NotFound() => TypedResults.Problem(
+        statusCode: Status404NotFound,
+        title: "Secret not found",
+        detail: "The secret does not exist, has expired, has already been viewed or was deleted.");
+}

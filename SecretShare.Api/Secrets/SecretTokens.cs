@@ -1,0 +1,58 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace SecretShare.Api.Secrets;
+
+/// <summary>Ids, tokens and their hashes (SPEC sections 1 and 2). All travel as base64url without padding.</summary>
+public static class SecretTokens
+{
+    public const int IdBytes = 16;
+    public const int TokenBytes = 32;
+
+    /// <summary>22 characters: 16 random bytes.</summary>
+    public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(IdBytes));
+
+    public static byte[] NewToken() => RandomNumberGenerator.GetBytes(TokenBytes);
+
+    public static byte[] Hash(byte[] token) => SHA256.HashData(token);
+
+    /// <summary>A well-formed id is the canonical encoding of 16 bytes; anything else cannot exist.</summary>
+    public static bool IsWellFormedId(string id) =>
+        id.Length == 22 && TryDecode(id, out var bytes) && bytes.Length == IdBytes && Base64Url.EncodeToString(bytes) == id;
+
+    /// <summary>Strict base64url: the URL-safe alphabet only, no padding and no whitespace.</summary>
+    public static bool TryDecode(string? text, out byte[] bytes)
+    {
+        bytes = [];
+        if (text is null || text.Length % 4 == 1 || !text.AsSpan().ContainsOnlyBase64UrlAlphabet())
+        {
+            return false;
+        }
+
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A short, non-identifying prefix for logs: never log a full id.</summary>
+    public static string Redact(string id) => id.Length > 4 ? id[..4] + "…" : "…";
+
+    private static bool ContainsOnlyBase64UrlAlphabet(this ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

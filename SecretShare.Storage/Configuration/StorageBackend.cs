@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace SecretShare.Storage.Configuration;
+
+/// <summary>The backend selected from the environment at start-up (SPEC section 4).</summary>
+public abstract record StorageBackend
+{
+    public const string DefaultRegion = "us-east-1";
+
+    /// <summary>Reads <c>DATABASE_URL</c>, then <c>DYNAMODB_TABLE</c>; neither is a configuration error.</summary>
+    public static StorageBackend Detect(IConfiguration configuration)
+    {
+        var databaseUrl = configuration[EnvironmentVariables.DatabaseUrl];
+        if (!string.IsNullOrWhiteSpace(databaseUrl))
+        {
+            return new PostgresBackend(PostgresUrl.ToConnectionString(databaseUrl));
+        }
+
+        var table = configuration[EnvironmentVariables.DynamoDbTable];
+        if (!string.IsNullOrWhiteSpace(table))
+        {
+            var endpoint = NullIfBlank(configuration[EnvironmentVariables.DynamoDbEndpoint])
+                ?? NullIfBlank(configuration[EnvironmentVariables.AwsEndpointUrlDynamoDb]);
+            if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+            {
+                throw new StartupConfigurationException($"Invalid DynamoDB endpoint: '{endpoint}' is not an absolute URL");
+            }
+
+            return new DynamoDbBackend(table.Trim(), endpoint, NullIfBlank(configuration[EnvironmentVariables.AwsRegion]));
+        }
+
+        throw new StartupConfigurationException(
+            $"No database configured. Set {EnvironmentVariables.DatabaseUrl} or {EnvironmentVariables.DynamoDbTable}");
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>PostgreSQL, reached through an Npgsql connection string built from <c>DATABASE_URL</c>.</summary>
+public sealed record PostgresBackend(string ConnectionString) : StorageBackend
+{
+    /// <summary>Host and database only: safe to log, unlike the connection string.</summary>
+    public string Describe()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+    }
+}
+
+/// <summary>DynamoDB; an endpoint override means local development, where the table is created if missing.</summary>
+public sealed record DynamoDbBackend(string TableName, string? EndpointOverride, string? Region) : StorageBackend
+{
+    public string Describe() => EndpointOverride is null
+        ? $"DynamoDB table {TableName} in {Region ?? "the default region"}"
+        : $"DynamoDB table {TableName} at {EndpointOverride}";
+}

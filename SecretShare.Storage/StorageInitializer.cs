@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SecretShare.Storage.Configuration;
+using SecretShare.Storage.DynamoDb;
+using SecretShare.Storage.Postgres;
+
+namespace SecretShare.Storage;
+
+/// <summary>
+/// Prepares storage before the host serves anything: applies PostgreSQL migrations or provisions the local
+/// DynamoDB table, retrying while the database is still starting (as under Aspire or docker compose).
+/// </summary>
+public sealed partial class StorageInitializer(
+    IServiceProvider services, StorageBackend backend, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var description = backend switch
+        {
+            PostgresBackend postgres => postgres.Describe(),
+            DynamoDbBackend dynamo => dynamo.Describe(),
+            _ => throw new InvalidOperationException("Unknown backend"),
+        };
+        LogUsing(description);
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(options.Value.StartupTimeoutSeconds);
+        while (true)
+        {
+            try
+            {
+                await (backend switch
+                {
+                    PostgresBackend => services.GetRequiredService<PostgresSchemaMigrator>().MigrateAsync(cancellationToken),
+                    _ => services.GetRequiredService<DynamoDbTableProvisioner>().EnsureTableAsync(cancellationToken),
+                });
+                return;
+            }
+            catch (Exception ex) when (StorageErrors.IsUnavailable(ex) && DateTimeOffset.UtcNow < deadline)
+            {
+                LogWaiting(description, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new StartupConfigurationException($"Cannot prepare {description}: {ex.Message}", ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage: {Backend}")]
+    private partial void LogUsing(string backend);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for {Backend}: {Reason}")]
+    private partial void LogWaiting(string backend, string reason);
+}
