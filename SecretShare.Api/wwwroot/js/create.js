@@ -106,6 +106,7 @@ async function onSubmit(event) {
   setBusy(createButton, true, withPassphrase ? 'Deriving key…' : 'Encrypting…');
   setFormDisabled(true);
   form.setAttribute('aria-busy', 'true');
+  let failed = false;
   setStatus(withPassphrase ? 'Deriving key…' : 'Encrypting…');
   try {
     const encrypted = await encryptSecret(text, { passphrase: withPassphrase ? pass : undefined });
@@ -124,10 +125,11 @@ async function onSubmit(event) {
   } catch (error) {
     showError(`The secret was not created. ${describeError(error)}`);
     setFormDisabled(false);
-    createButton.focus();
+    failed = true;
   } finally {
     form.removeAttribute('aria-busy');
     setBusy(createButton, false);
+    if (failed) createButton.focus();
   }
 }
 
@@ -168,10 +170,10 @@ async function onDelete() {
       createAnother.focus();
     } else {
       showError(`The secret was not deleted. ${describeError(error)}`);
-      deleteButton.focus();
     }
   } finally {
     setBusy(deleteButton, false);
+    if (created && !deleteButton.hidden) deleteButton.focus();
   }
 }
 

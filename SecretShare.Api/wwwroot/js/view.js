@@ -93,7 +93,8 @@ function render() {
   const info = state.info;
   if (!info || state.gone) return;
   meta.textContent = describeInfo(info);
-  show(details, true);
+  // after a reveal, #views-left carries the same facts; #meta stays up to date while hidden
+  show(details, !state.revealed);
   show(revealForm, !state.revealed);
   show(passphraseGroup, info.passphraseProtected && !state.revealed);
   passphrase.required = Boolean(info.passphraseProtected);
