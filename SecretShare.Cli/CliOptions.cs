@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SecretShare.Client;
+
+namespace SecretShare.Cli;
+
+/// <summary>Options shared by several commands, and the parsers for views and durations.</summary>
+internal static partial class CliOptions
+{
+    public const string ServerEnvironmentVariable = "SECRETSHARE_URL";
+
+    public static Option<Uri?> Server() => new("--server")
+    {
+        Description = $"Server base URL, e.g. https://secrets.example.com (default: ${ServerEnvironmentVariable}).",
+        HelpName = "URL",
+        CustomParser = ParseServer,
+    };
+
+    public static Option<string?> Passphrase(string description) => new("--passphrase", "-p")
+    {
+        Description = description,
+        HelpName = "P",
+    };
+
+    public static Argument<ShareLink> Link() => new("link")
+    {
+        Description = "The share link, including the part after '#'.",
+        CustomParser = result =>
+        {
+            try
+            {
+                return ShareLink.Parse(result.Tokens.Single().Value);
+            }
+            catch (FormatException ex)
+            {
+                result.AddError(ex.Message);
+                return null!;
+            }
+        },
+    };
+
+    /// <summary>"unlimited" or a positive number; the server enforces its own upper bound.</summary>
+    public static ViewLimit? ParseViews(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value.Trim();
+        if (string.Equals(text, "unlimited", StringComparison.OrdinalIgnoreCase))
+        {
+            return ViewLimit.Unlimited;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
+        {
+            return ViewLimit.Of(count);
+        }
+
+        result.AddError($"--views must be a positive number or 'unlimited', not '{text}'.");
+        return null;
+    }
+
+    /// <summary>A duration such as 30m, 1h, 1d, 7d, 30d or 2w.</summary>
+    public static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value.Trim();
+        var match = DurationPattern().Match(text);
+        if (match.Success
+            && int.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            && n > 0)
+        {
+            var unit = match.Groups["unit"].Value.ToLowerInvariant();
+            try
+            {
+                return unit switch
+                {
+                    "m" => TimeSpan.FromMinutes(n),
+                    "h" => TimeSpan.FromHours(n),
+                    "d" => TimeSpan.FromDays(n),
+                    _ => TimeSpan.FromDays(7L * n),
+                };
+            }
+            catch (OverflowException)
+            {
+                // Falls through to the error below.
+            }
+        }
+
+        result.AddError($"--expires must be a duration like 1h, 1d, 7d or 30d (units m, h, d, w), not '{text}'.");
+        return null;
+    }
+
+    private static Uri? ParseServer(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value.Trim();
+        if (TryParseServer(text, out var uri))
+        {
+            return uri;
+        }
+
+        result.AddError($"--server must be an http or https URL, not '{text}'.");
+        return null;
+    }
+
+    public static bool TryParseServer(string text, out Uri uri)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var parsed)
+            && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
+            && string.IsNullOrEmpty(parsed.Query) && string.IsNullOrEmpty(parsed.Fragment))
+        {
+            uri = parsed;
+            return true;
+        }
+
+        uri = null!;
+        return false;
+    }
+
+    [GeneratedRegex("^(?<n>[0-9]{1,6})(?<unit>[mhdwMHDW])$")]
+    private static partial Regex DurationPattern();
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Net;
+using SecretShare.Client;
+
+namespace SecretShare.Cli;
+
+/// <summary><c>secretshare delete LINK</c>: delete a secret now, with the link (and passphrase) or the manage token.</summary>
+internal static class DeleteCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var link = CliOptions.Link();
+        var passphrase = CliOptions.Passphrase("The passphrase, if the secret has one (prompted for on a terminal when omitted).");
+        var manageToken = new Option<string?>("--manage-token")
+        {
+            Description = "Delete with the manage token printed by 'send' instead of the link's key and passphrase.",
+            HelpName = "TOKEN",
+        };
+        var server = CliOptions.Server();
+        server.Description = $"Server base URL (default: ${CliOptions.ServerEnvironmentVariable}, else the link's own).";
+
+        var command = new Command("delete", "Delete a secret now, before it expires or is used up.") { link, passphrase, manageToken, server };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(passphrase) is not null && result.GetValue(manageToken) is not null)
+            {
+                result.AddError("Use either --passphrase or --manage-token, not both.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
+            host,
+            () => RunAsync(
+                host,
+                parse.GetRequiredValue(link),
+                parse.GetValue(passphrase),
+                parse.GetValue(manageToken),
+                parse.GetValue(server),
+                cancellationToken),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliHost host, ShareLink link, string? passphrase, string? manageToken, Uri? server, CancellationToken cancellationToken)
+    {
+        using var http = CliApp.CreateHttpClient(host);
+        var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(manageToken))
+            {
+                await sharing.DeleteWithManageTokenAsync(link, manageToken.Trim(), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                passphrase = await SecretAccess.ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
+                await sharing.DeleteAsync(link, passphrase, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw manageToken is null
+                ? SecretAccess.Refused(ex, passphrase)
+                : new CliException(ExitCodes.WrongPassphrase, "The manage token was not accepted." + CliApp.AttemptsText(ex.AttemptsRemaining));
+        }
+
+        await host.Error.WriteLineAsync("Deleted.").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}

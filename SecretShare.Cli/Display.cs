@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace SecretShare.Cli;
+
+/// <summary>Formatting for human-readable messages (stderr); machine output uses ISO 8601 in JSON.</summary>
+internal static class Display
+{
+    public static string Time(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string Views(int? maxViews) => maxViews switch
+    {
+        null => "unlimited views",
+        1 => "1 view",
+        var n => $"{n} views",
+    };
+}

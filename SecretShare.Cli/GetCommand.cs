@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Net;
+using SecretShare.Client;
+
+namespace SecretShare.Cli;
+
+/// <summary><c>secretshare get LINK</c>: reveal (uses one view), decrypt locally, print the text.</summary>
+internal static class GetCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var link = CliOptions.Link();
+        var passphrase = CliOptions.Passphrase("The passphrase, if the secret has one (prompted for on a terminal when omitted).");
+        var server = CliOptions.Server();
+        server.Description = $"Server base URL (default: ${CliOptions.ServerEnvironmentVariable}, else the link's own).";
+
+        var command = new Command("get", "Reveal a secret (uses one view) and print it to stdout.") { link, passphrase, server };
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
+            host,
+            () => RunAsync(host, parse.GetRequiredValue(link), parse.GetValue(passphrase), parse.GetValue(server), cancellationToken),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliHost host, ShareLink link, string? passphrase, Uri? server, CancellationToken cancellationToken)
+    {
+        using var http = CliApp.CreateHttpClient(host);
+        var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
+        passphrase = await SecretAccess.ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
+
+        OpenedSecret opened;
+        try
+        {
+            opened = await sharing.RevealAsync(link, passphrase, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw SecretAccess.Refused(ex, passphrase);
+        }
+
+        // Data exactly as sent, so `get > file` reproduces it; a terminal gets a final newline.
+        await host.Out.WriteAsync(opened.Text).ConfigureAwait(false);
+        if (!host.IsOutputRedirected && !opened.Text.EndsWith('\n'))
+        {
+            await host.Out.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        await host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await host.Error.WriteLineAsync(opened switch
+        {
+            { Burned: true } => "That was the last view: the secret is now deleted.",
+            { ViewsRemaining: null } => $"Unlimited views until {Display.Time(opened.ExpiresAt)}.",
+            { ViewsRemaining: 1 } => $"1 view left, until {Display.Time(opened.ExpiresAt)}.",
+            _ => $"{opened.ViewsRemaining} views left, until {Display.Time(opened.ExpiresAt)}.",
+        }).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,3 @@
+using SecretShare.Cli;
+
+return await CliApp.RunAsync(args, CliHost.FromConsole());

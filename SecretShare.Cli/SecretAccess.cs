@@ -1,0 +1,50 @@
+using SecretShare.Client;
+
+namespace SecretShare.Cli;
+
+/// <summary>What get and delete share: reaching the link's server and settling the passphrase.</summary>
+internal static class SecretAccess
+{
+    public static Uri ResolveServer(CliHost host, Uri? option, ShareLink link) =>
+        CliApp.ResolveServer(host, option, link.BaseUrl)!;
+
+    /// <summary>
+    /// Asks the server (GET, consumes nothing) whether a passphrase is needed, so that a missing one is
+    /// reported before a wrong access token costs one of the few attempts, and prompts on a terminal.
+    /// </summary>
+    public static async Task<string?> ResolvePassphraseAsync(
+        CliHost host, SecretSharing sharing, ShareLink link, string? given, CancellationToken cancellationToken)
+    {
+        var metadata = await sharing.GetMetadataAsync(link, cancellationToken).ConfigureAwait(false);
+        if (!metadata.PassphraseProtected)
+        {
+            if (!string.IsNullOrEmpty(given))
+            {
+                await host.Error.WriteLineAsync("note: this secret has no passphrase; --passphrase is ignored.").ConfigureAwait(false);
+            }
+
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(given))
+        {
+            return given;
+        }
+
+        if (!host.CanPrompt)
+        {
+            throw CliException.Usage("This secret is protected by a passphrase: pass it with --passphrase.");
+        }
+
+        var entered = host.ReadHiddenLine!("Passphrase: ");
+        return string.IsNullOrEmpty(entered)
+            ? throw CliException.Usage("No passphrase entered.")
+            : entered;
+    }
+
+    /// <summary>A 403 means the derived access token was refused: almost always the passphrase.</summary>
+    public static CliException Refused(SecretShareApiException ex, string? passphrase) => new(
+        ExitCodes.WrongPassphrase,
+        (passphrase is null ? "The link's key was not accepted (is the link complete?)." : "Wrong passphrase.")
+        + CliApp.AttemptsText(ex.AttemptsRemaining));
+}
