@@ -21,6 +21,3 @@ return await GuardedStartup.RunAsync(async () =>
     await app.RunAsync();
     return 0;
 });
-
-/// <summary>Visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;

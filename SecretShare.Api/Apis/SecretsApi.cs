@@ -187,8 +187,8 @@ public static class SecretsApi
             return errors.ToResult();
         }
 
-        var outcome = await secrets.DeleteAsync(id, token!, cancellationToken);
-        return outcome == SecretOutcome.Ok ? TypedResults.NoContent() : Failure(outcome, 0);
+        var result = await secrets.DeleteAsync(id, token!, cancellationToken);
+        return result.Outcome == SecretOutcome.Ok ? TypedResults.NoContent() : Failure(result.Outcome, result.AttemptsRemaining);
     }
 
     private static SecretMetadataResponse ToMetadata(SecretState state) =>

@@ -131,7 +131,7 @@ public sealed partial class SecretService(
     }
 
     /// <summary>Deletes with either the manage token (the creator) or the access token (a recipient).</summary>
-    public async Task<SecretOutcome> DeleteAsync(string id, byte[] token, CancellationToken cancellationToken)
+    public async Task<SecretResult<bool>> DeleteAsync(string id, byte[] token, CancellationToken cancellationToken)
     {
         var tokenHash = SecretTokens.Hash(token);
         for (var round = 0; round < MaxRounds; round++)
@@ -140,13 +140,13 @@ public sealed partial class SecretService(
             if (await repository.TryDeleteAsync(id, tokenHash, now, cancellationToken))
             {
                 metrics.Burned("deleted");
-                return SecretOutcome.Ok;
+                return new(SecretOutcome.Ok, true);
             }
 
             var check = await CheckTokenAsync(id, tokenHash, acceptManageToken: true, now, cancellationToken);
             if (check.Outcome != SecretOutcome.Ok)
             {
-                return check.Outcome;
+                return new(check.Outcome, AttemptsRemaining: check.AttemptsRemaining);
             }
         }
 

@@ -1,0 +1,63 @@
+namespace SecretShare.Tests.Infrastructure;
+
+/// <summary>
+/// One API on one backend, shared by a test class. Settings for the tests: no rate limits (a dedicated test turns
+/// them on) and a one-second minimum lifetime so that expiry can be watched in real time.
+/// </summary>
+public abstract class BackendFixture : IAsyncLifetime
+{
+    private SecretShareApp? app;
+
+    public abstract string Backend { get; }
+
+    public SecretShareApp App => app ?? throw new InvalidOperationException("Fixture not initialised");
+
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The environment that selects this fixture's database, as an operator would set it.</summary>
+    public IReadOnlyDictionary<string, string?> BackendSettings { get; private set; } = null!;
+
+    public static IReadOnlyDictionary<string, string?> TestSettings { get; } = new Dictionary<string, string?>
+    {
+        ["SecretShare:RateLimiting:Enabled"] = "false",
+        ["SecretShare:Limits:MinExpiresInSeconds"] = "1",
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        BackendSettings = await CreateBackendSettingsAsync();
+        app = CreateApp();
+        Client = app.CreateHttpClient();
+    }
+
+    /// <summary>Another API on the same database, with some settings changed.</summary>
+    public SecretShareApp CreateApp(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>(TestSettings);
+        foreach (var (key, value) in BackendSettings.Concat(overrides ?? new Dictionary<string, string?>()))
+        {
+            settings[key] = value;
+        }
+
+        return new SecretShareApp(settings);
+    }
+
+    /// <summary>Whether the row or item for this id still exists, read directly from the database.</summary>
+    public abstract Task<bool> IsStoredAsync(string id);
+
+    /// <summary>Every stored byte of the row or item, read directly from the database; <c>null</c> when absent.</summary>
+    public abstract Task<byte[]?> ReadStoredBytesAsync(string id);
+
+    protected abstract Task<IReadOnlyDictionary<string, string?>> CreateBackendSettingsAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SecretShare.Tests.Infrastructure;
+
+/// <summary>Small helpers to run the real programs the tests depend on.</summary>
+internal static class ExternalProcess
+{
+    public static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>A free loopback port (released again, so a tiny race with other programs is possible).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs a command to completion; throws with its output when it fails.</summary>
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {fileName}");
+        var output = new StringBuilder();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cancellation.Token);
+        output.Append(await stdout).Append(await stderr);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {output}");
+        }
+
+        return output.ToString();
+    }
+
+    /// <summary>The repository root: where SecretShare.sln or package.json sits.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "package.json")) && Directory.Exists(Path.Combine(directory.FullName, "SecretShare.Api")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> ready, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await ready())
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                // Not up yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{what} did not become ready within {timeout.TotalSeconds} s");
+    }
+}
