@@ -43,9 +43,18 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(host);
+        var parseResult = CreateRootCommand(host).Parse(args);
+        var parseError = parseResult.Action as ParseErrorAction;
+        if (parseError is not null)
+        {
+            // Help would go to stdout, which is for data only; point to it on stderr instead.
+            parseError.ShowHelp = false;
+        }
+
         var configuration = new InvocationConfiguration
         {
-            Output = host.Out,
+            // On a parse error nothing is data: typo suggestions ("Did you mean ...") go to stderr too.
+            Output = parseError is null ? host.Out : host.Error,
             Error = host.Error,
         };
 
@@ -53,14 +62,6 @@ public static class CliApp
         {
             // In-process callers own the process: do not hook Ctrl-C or SIGTERM.
             configuration.ProcessTerminationTimeout = null;
-        }
-
-        var parseResult = CreateRootCommand(host).Parse(args);
-        var parseError = parseResult.Action as ParseErrorAction;
-        if (parseError is not null)
-        {
-            // Help would go to stdout, which is for data only; point to it on stderr instead.
-            parseError.ShowHelp = false;
         }
 
         var exitCode = await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);

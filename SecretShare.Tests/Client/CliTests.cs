@@ -1,64 +1,71 @@
-using System.Net;
 using System.Text.Json;
 using SecretShare.Cli;
 using SecretShare.Client;
+using SecretShare.Tests.Infrastructure;
 
 namespace SecretShare.Tests.Client;
 
-/// <summary>The CLI run in-process (CliApp.RunAsync) against <see cref="FakeSecretServer"/>.</summary>
-public sealed class CliTests
+/// <summary>The CLI run in-process (<see cref="CliApp.RunAsync(string[], TextReader, TextWriter, TextWriter, IReadOnlyDictionary{string, string}?, HttpMessageHandler?, CancellationToken)"/>)
+/// against the real API on each backend, over real sockets.</summary>
+public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : BackendFixture
 {
-    private const string Server = "http://secrets.test/app";
+    protected TFixture Fixture { get; } = fixture;
 
-    private readonly FakeSecretServer _server = new();
+    /// <summary>The server's base URL as a user would type it (no trailing slash).</summary>
+    private string Server => Fixture.App.BaseAddress.AbsoluteUri.TrimEnd('/');
 
     [Fact]
     public async Task Send_from_stdin_then_get_prints_the_same_bytes_and_burns()
     {
-        var send = await RunAsync(["send", "--server", Server], stdin: "hunter2\n");
+        var send = await Cli.RunAsync(["send", "--server", Server], stdin: "hunter2\n");
         Assert.Equal(ExitCodes.Ok, send.ExitCode);
-        var link = Assert.Single(Lines(send.Stdout));
+        var link = Assert.Single(Cli.Lines(send.Stdout));
         Assert.StartsWith($"{Server}/s/", link);
         Assert.Contains("1 view", send.Stderr);
+        Assert.Contains("--manage-token", send.Stderr);
 
-        var get = await RunAsync(["get", link]);
+        var get = await Cli.RunAsync(["get", link]);
         Assert.Equal((ExitCodes.Ok, "hunter2\n"), (get.ExitCode, get.Stdout));
         Assert.Contains("last view", get.Stderr);
+        Assert.False(await Fixture.IsStoredAsync(ShareLink.Parse(link).Id));
 
-        var again = await RunAsync(["get", link]);
-        Assert.Equal(ExitCodes.Gone, again.ExitCode);
-        Assert.Equal("", again.Stdout);
+        var again = await Cli.RunAsync(["get", link]);
+        Assert.Equal((ExitCodes.Gone, ""), (again.ExitCode, again.Stdout));
         Assert.Contains("gone", again.Stderr);
     }
 
     [Fact]
-    public async Task Generated_passphrase_is_required_and_wrong_ones_report_attempts_left()
+    public async Task Json_output_with_a_generated_passphrase_then_wrong_and_right_passphrases()
     {
-        var send = await RunAsync(["send", "--generate-passphrase", "--json", "--views", "unlimited", "--expires", "7d"], stdin: "s3cret",
+        var send = await Cli.RunAsync(["send", "--generate-passphrase", "--json", "--views", "unlimited", "--expires", "7d"], stdin: "s3cret",
             environment: new() { ["SECRETSHARE_URL"] = Server });
         Assert.Equal(ExitCodes.Ok, send.ExitCode);
         using var json = JsonDocument.Parse(send.Stdout);
-        var link = json.RootElement.GetProperty("link").GetString()!;
-        var passphrase = json.RootElement.GetProperty("passphrase").GetString()!;
+        var root = json.RootElement;
+        var link = root.GetProperty("link").GetString()!;
+        var passphrase = root.GetProperty("passphrase").GetString()!;
+        Assert.StartsWith($"{Server}/s/{root.GetProperty("id").GetString()}#", link);
         Assert.Equal(5, passphrase.Split(' ').Length);
         Assert.All(passphrase.Split(' '), w => Assert.Contains(w, PassphraseGenerator.Words));
-        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("maxViews").ValueKind);
-        Assert.True(json.RootElement.GetProperty("passphraseProtected").GetBoolean());
-        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("manageToken").GetString()));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("maxViews").ValueKind);
+        Assert.True(root.GetProperty("passphraseProtected").GetBoolean());
+        Assert.False(root.GetProperty("extendable").GetBoolean());
+        Assert.InRange(root.GetProperty("expiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddDays(7).AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(7).AddMinutes(1));
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("manageToken").GetString()));
 
-        using var created = JsonDocument.Parse(_server.Requests[0].Body!);
-        Assert.Equal(JsonValueKind.Null, created.RootElement.GetProperty("maxViews").ValueKind);
-        Assert.Equal(7 * 86400, created.RootElement.GetProperty("expiresInSeconds").GetInt32());
+        // The server stored what the options asked for.
+        var metadata = await new SecretShareClient(Fixture.Client).GetMetadataAsync(ShareLink.Parse(link).Id, TestContext.Current.CancellationToken);
+        Assert.Equal(((int?)null, true), (metadata.MaxViews, metadata.PassphraseProtected));
 
-        var missing = await RunAsync(["get", link]);
+        var missing = await Cli.RunAsync(["get", link]);
         Assert.Equal(ExitCodes.Usage, missing.ExitCode);
         Assert.Contains("--passphrase", missing.Stderr);
 
-        var wrong = await RunAsync(["get", link, "--passphrase", "not it"]);
-        Assert.Equal(ExitCodes.WrongPassphrase, wrong.ExitCode);
+        var wrong = await Cli.RunAsync(["get", link, "--passphrase", "not it"]);
+        Assert.Equal((ExitCodes.WrongPassphrase, ""), (wrong.ExitCode, wrong.Stdout));
         Assert.Contains("4 attempts left", wrong.Stderr);
 
-        var right = await RunAsync(["get", link, "--passphrase", passphrase]);
+        var right = await Cli.RunAsync(["get", link, "--passphrase", passphrase]);
         Assert.Equal((ExitCodes.Ok, "s3cret"), (right.ExitCode, right.Stdout));
         Assert.Contains("Unlimited views", right.Stderr);
     }
@@ -70,13 +77,15 @@ public sealed class CliTests
         try
         {
             await File.WriteAllTextAsync(path, "line 1\nline 2 \u00e4\n", TestContext.Current.CancellationToken);
-            var send = await RunAsync(["send", "--server", Server, "--file", path, "--passphrase", "tr\u00f6ll", "--views", "2", "--extendable"]);
+            var send = await Cli.RunAsync(["send", "--server", Server, "--file", path, "--passphrase", "tr\u00f6ll", "--views", "2", "--extendable"]);
             Assert.Equal(ExitCodes.Ok, send.ExitCode);
-            var lines = Lines(send.Stdout);
+            var lines = Cli.Lines(send.Stdout);
             Assert.Equal(2, lines.Length);
             Assert.Equal("tr\u00f6ll", lines[1]);
+            Assert.Contains("extendable", send.Stderr);
 
-            var get = await RunAsync(["get", lines[0], "-p", "tro\u0308ll"]);
+            // NFD typing of the same passphrase opens it (NFC before PBKDF2).
+            var get = await Cli.RunAsync(["get", lines[0], "-p", "tro\u0308ll"]);
             Assert.Equal((ExitCodes.Ok, "line 1\nline 2 \u00e4\n"), (get.ExitCode, get.Stdout));
             Assert.Contains("1 view left", get.Stderr);
         }
@@ -89,96 +98,166 @@ public sealed class CliTests
     [Fact]
     public async Task Delete_with_the_passphrase_or_the_manage_token()
     {
-        var first = await RunAsync(["send", "--server", Server, "-p", "pw"], stdin: "a");
-        var byAccess = Lines(first.Stdout)[0];
-        var delete = await RunAsync(["delete", byAccess, "--passphrase", "pw"]);
+        var first = await Cli.RunAsync(["send", "--server", Server, "-p", "pw"], stdin: "a");
+        var byAccess = Cli.Lines(first.Stdout)[0];
+        var delete = await Cli.RunAsync(["delete", byAccess, "--passphrase", "pw"]);
         Assert.Equal(ExitCodes.Ok, delete.ExitCode);
-        Assert.Equal(ExitCodes.Gone, (await RunAsync(["get", byAccess, "-p", "pw"])).ExitCode);
+        Assert.Contains("Deleted", delete.Stderr);
+        Assert.False(await Fixture.IsStoredAsync(ShareLink.Parse(byAccess).Id));
+        Assert.Equal(ExitCodes.Gone, (await Cli.RunAsync(["get", byAccess, "-p", "pw"])).ExitCode);
+        Assert.Equal(ExitCodes.Gone, (await Cli.RunAsync(["delete", byAccess, "-p", "pw"])).ExitCode);
 
-        var second = await RunAsync(["send", "--server", Server, "--json"], stdin: "b");
+        var second = await Cli.RunAsync(["send", "--server", Server, "--json"], stdin: "b");
         using var json = JsonDocument.Parse(second.Stdout);
         var link = json.RootElement.GetProperty("link").GetString()!;
-        var wrongToken = await RunAsync(["delete", link, "--manage-token", "AAAA"]);
+        var wrongToken = await Cli.RunAsync(["delete", link, "--manage-token", ApiCalls.NewToken()]);
         Assert.Equal(ExitCodes.WrongPassphrase, wrongToken.ExitCode);
-        var byManage = await RunAsync(["delete", link, "--manage-token", json.RootElement.GetProperty("manageToken").GetString()!]);
+        Assert.Contains("4 attempts left", wrongToken.Stderr);
+        var malformedToken = await Cli.RunAsync(["delete", link, "--manage-token", "AAAA"]);
+        Assert.Equal(ExitCodes.Usage, malformedToken.ExitCode);
+
+        var byManage = await Cli.RunAsync(["delete", link, "--manage-token", json.RootElement.GetProperty("manageToken").GetString()!]);
         Assert.Equal(ExitCodes.Ok, byManage.ExitCode);
-        Assert.Equal(0, _server.Count);
+        Assert.False(await Fixture.IsStoredAsync(ShareLink.Parse(link).Id));
     }
 
+    [Fact]
+    public async Task Wrong_passphrases_exit_3_with_attempts_left_until_the_secret_is_deleted()
+    {
+        var send = await Cli.RunAsync(["send", "--server", Server, "-p", "right"], stdin: "x");
+        var link = Cli.Lines(send.Stdout)[0];
+
+        for (var left = 4; left >= 1; left--)
+        {
+            var wrong = await Cli.RunAsync(["get", link, "-p", "wrong"]);
+            Assert.Equal(ExitCodes.WrongPassphrase, wrong.ExitCode);
+            Assert.Contains(left == 1 ? "1 attempt left" : $"{left} attempts left", wrong.Stderr);
+        }
+
+        var last = await Cli.RunAsync(["get", link, "-p", "wrong"]);
+        Assert.Equal(ExitCodes.WrongPassphrase, last.ExitCode);
+        Assert.Contains("No attempts left", last.Stderr);
+        Assert.False(await Fixture.IsStoredAsync(ShareLink.Parse(link).Id));
+
+        var gone = await Cli.RunAsync(["get", link, "-p", "right"]);
+        Assert.Equal((ExitCodes.Gone, ""), (gone.ExitCode, gone.Stdout));
+    }
+
+    [Fact]
+    public async Task Unknown_and_expired_secrets_exit_2()
+    {
+        var unknown = await Cli.RunAsync(["get", $"{Server}/s/{ApiCalls.NewId()}#{ApiCalls.NewToken()}"]);
+        Assert.Equal((ExitCodes.Gone, ""), (unknown.ExitCode, unknown.Stdout));
+        Assert.Contains("gone", unknown.Stderr);
+
+        // The test API allows a one-second lifetime; the library sends whole seconds.
+        var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
+        var sent = await sharing.SendAsync("soon gone", new SendOptions { ExpiresIn = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+        var expired = await Cli.RunAsync(["get", sent.Link.ToString()]);
+        Assert.Equal((ExitCodes.Gone, ""), (expired.ExitCode, expired.Stdout));
+    }
+
+    [Fact]
+    public async Task Values_the_server_rejects_exit_1_with_its_field_errors()
+    {
+        var invalid = await Cli.RunAsync(["send", "--server", Server, "--views", "500"], stdin: "x");
+
+        Assert.Equal(ExitCodes.Usage, invalid.ExitCode);
+        Assert.Contains("maxViews: Must be a whole number from 1 to 100", invalid.Stderr);
+    }
+
+    [Fact]
+    public async Task Rate_limited_send_exits_5_with_the_wait()
+    {
+        await using var limited = Fixture.CreateApp(new Dictionary<string, string?>
+        {
+            ["SecretShare:RateLimiting:Enabled"] = "true",
+            ["SecretShare:RateLimiting:CreatePermitLimit"] = "1",
+        });
+        var server = limited.BaseAddress.AbsoluteUri.TrimEnd('/');
+
+        var first = await Cli.RunAsync(["send", "--server", server], stdin: "x");
+        Assert.Equal(ExitCodes.Ok, first.ExitCode);
+
+        var refused = await Cli.RunAsync(["send", "--server", server], stdin: "y");
+        Assert.Equal((ExitCodes.RateLimited, ""), (refused.ExitCode, refused.Stdout));
+        Assert.Matches(@"try again in \d+ seconds", refused.Stderr);
+    }
+
+    [Fact]
+    public async Task Get_uses_the_server_option_or_environment_over_the_link()
+    {
+        var send = await Cli.RunAsync(["send", "--server", Server, "--views", "2"], stdin: "x");
+        var link = ShareLink.Parse(Cli.Lines(send.Stdout)[0]);
+        var foreignLink = $"https://elsewhere.invalid/s/{link.Id}#{link.KeyText}";
+
+        var byOption = await Cli.RunAsync(["get", foreignLink, "--server", Server]);
+        Assert.Equal((ExitCodes.Ok, "x"), (byOption.ExitCode, byOption.Stdout));
+
+        var byEnvironment = await Cli.RunAsync(["get", foreignLink], environment: new() { ["SECRETSHARE_URL"] = Server });
+        Assert.Equal((ExitCodes.Ok, "x"), (byEnvironment.ExitCode, byEnvironment.Stdout));
+        Assert.Contains("last view", byEnvironment.Stderr);
+    }
+}
+
+[Trait("Backend", "Postgres")]
+public sealed class PostgresCliTests(PostgresFixture fixture) : CliTests<PostgresFixture>(fixture);
+
+[Trait("Backend", "DynamoDb")]
+public sealed class DynamoDbCliTests(DynamoDbFixture fixture) : CliTests<DynamoDbFixture>(fixture);
+
+/// <summary>CLI behaviour that needs no server: argument checks, help, the word list, an unreachable server.</summary>
+public sealed class CliOfflineTests
+{
     [Theory]
     [InlineData("send")]
     [InlineData("send --server ftp://x")]
-    [InlineData("send --server http://s.test --views 0")]
-    [InlineData("send --server http://s.test --views many")]
-    [InlineData("send --server http://s.test --expires 1y")]
-    [InlineData("send --server http://s.test --passphrase a --generate-passphrase")]
-    [InlineData("send --server http://s.test --file /nonexistent/secret.txt")]
+    [InlineData("send --server http://s.invalid --views 0")]
+    [InlineData("send --server http://s.invalid --views many")]
+    [InlineData("send --server http://s.invalid --expires 1y")]
+    [InlineData("send --server http://s.invalid --passphrase a --generate-passphrase")]
+    [InlineData("send --server http://s.invalid --file /nonexistent/secret.txt")]
     [InlineData("get")]
-    [InlineData("get http://s.test/s/AQIDBAUGBwgJCgsMDQ4PEA")]
+    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA")]
     [InlineData("get not-a-link")]
+    [InlineData("delete http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA -p a --manage-token b")]
     [InlineData("frobnicate")]
-    public async Task Usage_errors_exit_1_with_a_message_on_stderr(string commandLine)
+    public async Task Usage_errors_exit_1_with_a_message_on_stderr_and_no_request(string commandLine)
     {
-        var result = await RunAsync(commandLine.Split(' '), stdin: "x");
+        using var tripwire = new NoNetworkHandler();
+        var result = await Cli.RunAsync(commandLine.Split(' '), stdin: "x", handler: tripwire);
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.NotEqual("", result.Stderr.Trim());
-        Assert.Empty(_server.Requests);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal(0, tripwire.Attempts);
     }
 
     [Fact]
     public async Task Empty_stdin_is_a_usage_error()
     {
-        var result = await RunAsync(["send", "--server", Server], stdin: "");
+        var result = await Cli.RunAsync(["send", "--server", "http://s.invalid"], stdin: "");
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("empty", result.Stderr);
     }
 
     [Fact]
-    public async Task Rate_limit_exits_5_and_server_errors_exit_4()
+    public async Task Closed_port_exits_4()
     {
-        _server.ForcedFailure = (HttpStatusCode.TooManyRequests, """{"title":"Too Many Requests","status":429}""", 30);
-        var limited = await RunAsync(["send", "--server", Server], stdin: "x");
-        Assert.Equal(ExitCodes.RateLimited, limited.ExitCode);
-        Assert.Contains("30 seconds", limited.Stderr);
+        var closed = $"http://127.0.0.1:{ExternalProcess.FreePort()}";
 
-        _server.ForcedFailure = (HttpStatusCode.InternalServerError, """{"title":"Oops","status":500}""", null);
-        Assert.Equal(ExitCodes.ServerError, (await RunAsync(["send", "--server", Server], stdin: "x")).ExitCode);
+        var send = await Cli.RunAsync(["send", "--server", closed], stdin: "x");
+        Assert.Equal((ExitCodes.ServerError, ""), (send.ExitCode, send.Stdout));
+        Assert.Contains("Could not reach the server", send.Stderr);
 
-        _server.ForcedFailure = (HttpStatusCode.BadRequest,
-            """{"title":"Invalid","status":400,"errors":{"maxViews":["Must be between 1 and 100."]}}""", null);
-        var invalid = await RunAsync(["send", "--server", Server, "--views", "500"], stdin: "x");
-        Assert.Equal(ExitCodes.Usage, invalid.ExitCode);
-        Assert.Contains("maxViews: Must be between 1 and 100.", invalid.Stderr);
-    }
-
-    [Fact]
-    public async Task Unreachable_server_exits_4()
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exitCode = await CliApp.RunAsync(
-            ["send", "--server", Server], new StringReader("x"), stdout, stderr, httpHandler: new FailingHandler(),
-            cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(ExitCodes.ServerError, exitCode);
-        Assert.Contains("Could not reach the server", stderr.ToString());
-    }
-
-    [Fact]
-    public async Task Get_uses_the_server_option_over_the_link()
-    {
-        var send = await RunAsync(["send", "--server", Server], stdin: "x");
-        var foreignLink = Lines(send.Stdout)[0].Replace("http://secrets.test/app", "https://elsewhere.test", StringComparison.Ordinal);
-
-        var get = await RunAsync(["get", foreignLink, "--server", Server]);
-
-        Assert.Equal((ExitCodes.Ok, "x"), (get.ExitCode, get.Stdout));
-        Assert.All(_server.Requests, r => Assert.StartsWith("/app/api/secrets", r.Path));
+        var get = await Cli.RunAsync(["get", $"{closed}/s/{ApiCalls.NewId()}#{ApiCalls.NewToken()}"]);
+        Assert.Equal(ExitCodes.ServerError, get.ExitCode);
     }
 
     [Fact]
     public async Task Help_documents_the_exit_codes()
     {
-        var help = await RunAsync(["--help"]);
+        var help = await Cli.RunAsync(["--help"]);
         Assert.Equal(ExitCodes.Ok, help.ExitCode);
         Assert.Contains("Exit codes", help.Stdout);
         Assert.Contains("rate limited", help.Stdout);
@@ -197,22 +276,33 @@ public sealed class CliTests
         Assert.NotEqual(PassphraseGenerator.Generate(), PassphraseGenerator.Generate());
     }
 
-    private async Task<CliResult> RunAsync(string[] args, string stdin = "", Dictionary<string, string>? environment = null)
+    /// <summary>Fails any request: proves that a usage error is reported before the network is touched.</summary>
+    private sealed class NoNetworkHandler : HttpMessageHandler
+    {
+        public int Attempts { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Attempts++;
+            throw new HttpRequestException("No network in this test");
+        }
+    }
+}
+
+/// <summary>Runs the CLI in-process with captured streams.</summary>
+internal static class Cli
+{
+    public static async Task<CliResult> RunAsync(
+        string[] args, string stdin = "", Dictionary<string, string>? environment = null, HttpMessageHandler? handler = null)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exitCode = await CliApp.RunAsync(
-            args, new StringReader(stdin), stdout, stderr, environment, _server, TestContext.Current.CancellationToken);
+            args, new StringReader(stdin), stdout, stderr, environment, handler, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    private sealed record CliResult(int ExitCode, string Stdout, string Stderr);
-
-    private sealed class FailingHandler : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            throw new HttpRequestException("Connection refused (secrets.test:80)");
-    }
+    public static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr);
