@@ -169,25 +169,10 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
 
     [Theory]
     [MemberData(nameof(MalformedIds))]
-    public async Task A_malformed_id_is_404_on_every_call(string id)
-    {
-        var token = ApiCalls.NewToken();
-        await (await Client.GetAsync($"api/secrets/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.RevealAsync(id, token)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.ExtendAsync(id, token, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.DeleteAsync(id, token)).AssertProblemAsync(HttpStatusCode.NotFound);
-    }
+    public Task A_malformed_id_is_404_on_every_call(string id) => AssertEveryCallIsNotFoundAsync(id, ApiCalls.NewToken());
 
     [Fact]
-    public async Task An_unknown_id_is_404_on_every_call()
-    {
-        var id = ApiCalls.NewId();
-        var token = ApiCalls.NewToken();
-        await (await Client.GetAsync($"api/secrets/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.RevealAsync(id, token)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.ExtendAsync(id, token, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.DeleteAsync(id, token)).AssertProblemAsync(HttpStatusCode.NotFound);
-    }
+    public Task An_unknown_id_is_404_on_every_call() => AssertEveryCallIsNotFoundAsync(ApiCalls.NewId(), ApiCalls.NewToken());
 
     [Fact]
     public async Task A_one_view_secret_burns_on_reveal_and_its_row_is_gone()
@@ -278,10 +263,7 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
         var wait = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100);
         await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, TestContext.Current.CancellationToken);
 
-        await (await Client.GetAsync($"api/secrets/{secret.Id}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await Client.DeleteAsync(secret.Id, secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await AssertEveryCallIsNotFoundAsync(secret.Id, secret.AccessToken);
     }
 
     [Fact]
@@ -509,6 +491,15 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
 
         // Metadata reads are not token checks and stay available.
         await (await client.GetAsync($"api/secrets/{created[1].Id}")).AssertOkAsync();
+    }
+
+    /// <summary>Unknown, malformed and expired look the same on every call: a 404 problem.</summary>
+    private async Task AssertEveryCallIsNotFoundAsync(string id, string token)
+    {
+        await (await Client.GetAsync($"api/secrets/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.RevealAsync(id, token)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.ExtendAsync(id, token, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.DeleteAsync(id, token)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     private static string Header(HttpResponseMessage response, string name) =>
