@@ -2,7 +2,7 @@
 // (appsettings.json, `dotnet run --project SecretShare.AppHost -- --Backend postgres`, or `Backend=postgres`).
 // Only the selected backend's container is added: a container resource without a container runtime never starts.
 // The services pick their backend from the variables set here (SPEC section 4); the names come from the
-// linked SecretShare.Storage/Configuration/EnvironmentVariables.cs. See docs/aspire.md.
+// linked SecretShare.Storage/Configuration/EnvironmentVariables.cs and LocalDevelopment.cs. See docs/aspire.md.
 
 using System.Globalization;
 using Aspire.Hosting.AWS.DynamoDB;
@@ -59,7 +59,7 @@ switch (settings.Backend)
         }
 
         // The application database, created in that server when it starts.
-        var database = postgres.AddDatabase("secretsdb");
+        var database = postgres.AddDatabase(LocalDevelopment.PostgresDatabase);
 
         foreach (var service in services)
         {
@@ -99,9 +99,9 @@ switch (settings.Backend)
             {
                 service
                     // Dummy credentials for the SDK's chain: DynamoDB Local accepts any. Never written to a manifest.
-                    .WithEnvironment(EnvironmentVariables.AwsAccessKeyId, "local")
+                    .WithEnvironment(EnvironmentVariables.AwsAccessKeyId, LocalDevelopment.AccessKeyId)
                     // The matching dummy secret key.
-                    .WithEnvironment(EnvironmentVariables.AwsSecretAccessKey, "local");
+                    .WithEnvironment(EnvironmentVariables.AwsSecretAccessKey, LocalDevelopment.SecretAccessKey);
             }
         }
 
@@ -133,8 +133,8 @@ internal sealed record AppHostSettings(
         ReadPort(configuration, "Api:HttpPort", fallback: 5080),
         ReadSwitch(configuration, "Postgres:DataVolume"),
         ReadSwitch(configuration, "Postgres:PgAdmin"),
-        ReadText(configuration, "DynamoDb:TableName", fallback: "secretshare-secrets"),
-        ReadText(configuration, "DynamoDb:Region", fallback: "us-east-1"));
+        ReadText(configuration, "DynamoDb:TableName", fallback: LocalDevelopment.DynamoDbTable),
+        ReadText(configuration, "DynamoDb:Region", fallback: LocalDevelopment.Region));
 
     private static Backend ReadBackend(IConfiguration configuration)
     {

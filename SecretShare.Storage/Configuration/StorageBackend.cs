@@ -6,7 +6,7 @@ namespace SecretShare.Storage.Configuration;
 /// <summary>The backend selected from the environment at start-up (SPEC section 4).</summary>
 public abstract record StorageBackend
 {
-    public const string DefaultRegion = "us-east-1";
+    public const string DefaultRegion = LocalDevelopment.Region;
 
     /// <summary>Reads <c>DATABASE_URL</c>, then <c>DYNAMODB_TABLE</c>; neither is a configuration error.</summary>
     public static StorageBackend Detect(IConfiguration configuration)
