@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SecretShare.Tests.Infrastructure;
@@ -42,14 +43,20 @@ internal static class ExternalProcess
         return output.ToString();
     }
 
-    /// <summary>The repository root: where SecretShare.sln or package.json sits.</summary>
-    public static string RepositoryRoot()
+    /// <summary>
+    /// The repository root (where package.json and SecretShare.Api sit): above the test binaries, or, when they were
+    /// built elsewhere (<c>--artifacts-path</c>), above this source file.
+    /// </summary>
+    public static string RepositoryRoot([CallerFilePath] string sourceFile = "")
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
         {
-            if (File.Exists(Path.Combine(directory.FullName, "package.json")) && Directory.Exists(Path.Combine(directory.FullName, "SecretShare.Api")))
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                return directory.FullName;
+                if (File.Exists(Path.Combine(directory.FullName, "package.json")) && Directory.Exists(Path.Combine(directory.FullName, "SecretShare.Api")))
+                {
+                    return directory.FullName;
+                }
             }
         }
 
