@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -36,13 +37,16 @@ public static class ApiExtensions
             options.SerializerOptions.AllowDuplicateProperties = false;
         });
 
-        // The only large body is a creation; the limit applies before anything is buffered.
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecretLimitsOptions>>((kestrel, limits) =>
+        // The only large body is a creation; the limit applies before anything is buffered. Slow clients are cut off.
+        services.AddOptions<KestrelLimitsOptions>().BindConfiguration(KestrelLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecretLimitsOptions>, IOptions<KestrelLimitsOptions>>((kestrel, limits, slow) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(slow.Value.RequestHeadersTimeoutSeconds);
+            kestrel.Limits.MinRequestBodyDataRate = slow.Value.MinRequestBodyDataRate == 0
+                ? null
+                : new MinDataRate(slow.Value.MinRequestBodyDataRate, TimeSpan.FromSeconds(slow.Value.MinRequestBodyDataRateGracePeriodSeconds));
         });
 
         services.AddOpenApi(options =>
@@ -72,6 +76,7 @@ public static class ApiExtensions
     public static WebApplication UseSecretShareApi(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        app.UseShutdownSafeRequestBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouteNamedSpans();
@@ -90,4 +95,22 @@ public static class ApiExtensions
             .ExcludeFromDescription();
         return app;
     }
+}
+
+/// <summary>How long Kestrel waits for slow clients (section <c>SecretShare:Kestrel</c>).</summary>
+public sealed class KestrelLimitsOptions
+{
+    public const string SectionName = "SecretShare:Kestrel";
+
+    /// <summary>Time allowed to receive all request headers.</summary>
+    [Range(1, 3600)]
+    public int RequestHeadersTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Minimum request body rate in bytes per second; 0 turns the check off.</summary>
+    [Range(0, 1_000_000)]
+    public int MinRequestBodyDataRate { get; set; } = 240;
+
+    /// <summary>Grace before the body rate is enforced; above Kestrel's one-second heartbeat.</summary>
+    [Range(2, 3600)]
+    public int MinRequestBodyDataRateGracePeriodSeconds { get; set; } = 5;
 }
