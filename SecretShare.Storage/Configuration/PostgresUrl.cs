@@ -43,6 +43,12 @@ public static class PostgresUrl
             Host = uri.Host.Trim('[', ']'),
             Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
             Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } database ? database : null,
+
+            // Performance defaults (docs/performance.md): prepare the handful of hot statements once per pooled
+            // connection instead of parsing and planning them on every call, and skip the DISCARD ALL that resets a
+            // connection on its way back to the pool, since SecretShare never sets session state.
+            MaxAutoPrepare = 20,
+            NoResetOnClose = true,
         };
 
         var userInfo = uri.UserInfo.Split(':', 2);

@@ -1,5 +1,3 @@
-using SecretShare.Storage.Secrets;
-
 namespace SecretShare.Storage.Postgres;
 
 /// <summary>The EF Core mapping of one row of the <c>secrets</c> table.</summary>
@@ -16,19 +14,4 @@ internal sealed class SecretRow
     public int FailedAttempts { get; set; }
     public bool Extendable { get; init; }
     public bool PassphraseProtected { get; init; }
-
-    public static SecretRow From(NewSecret secret) => new()
-    {
-        Id = secret.State.Id,
-        EncryptedData = secret.Ciphertext,
-        AccessHash = secret.State.AccessHash,
-        ManageHash = secret.State.ManageHash,
-        CreatedAt = secret.State.CreatedAt,
-        ExpiresAt = secret.State.ExpiresAt,
-        MaxViews = secret.State.MaxViews,
-        Views = secret.State.Views,
-        FailedAttempts = secret.State.FailedAttempts,
-        Extendable = secret.State.Extendable,
-        PassphraseProtected = secret.State.PassphraseProtected,
-    };
 }

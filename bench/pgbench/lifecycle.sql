@@ -1,4 +1,4 @@
--- The SQL that the API sends for one lifecycle (captured with log_statement=all): the EF Core INSERT of
+-- The SQL that the API sends for one lifecycle (captured with log_statement=all): the INSERT of
 -- POST /api/secrets, then the reveal's batch (UPDATE ... RETURNING and DELETE, one Sync = one implicit
 -- transaction, as NpgsqlBatch sends it). run.sh passes the values with -D; ids are random integers as text.
 \set r random(1, 9000000000000000000)
