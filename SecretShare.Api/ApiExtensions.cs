@@ -28,6 +28,7 @@ public static class ApiExtensions
         services.AddSecretShareRateLimiting();
 
         services.AddProblemDetails();
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options =>
@@ -77,6 +78,7 @@ public static class ApiExtensions
     {
         app.UseSecurityHeaders();
         app.UseShutdownSafeRequestBodies();
+        app.UseCloseForOversizeRequestBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouteNamedSpans();

@@ -28,6 +28,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 problem.ProblemDetails.Detail = "Send the body as application/json.";
                 break;
 
+            case InvalidOperationException { InnerException: ArgumentException } unknownCharset
+                when unknownCharset.TargetSite?.DeclaringType == typeof(HttpRequestJsonExtensions):
+                // "Content-Type: application/json; charset=<unknown>": the framework cannot decode the body at all.
+                problem.ProblemDetails.Status = StatusCodes.Status415UnsupportedMediaType;
+                problem.ProblemDetails.Title = "Unsupported media type";
+                problem.ProblemDetails.Detail = "Send the body as application/json in UTF-8.";
+                break;
+
             case BadHttpRequestException badRequest:
                 problem.ProblemDetails.Status = badRequest.StatusCode;
                 problem.ProblemDetails.Title = "Invalid request";

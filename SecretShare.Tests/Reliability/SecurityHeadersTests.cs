@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using SecretShare.Tests.Infrastructure;
+
+namespace SecretShare.Tests.Reliability;
+
+/// <summary>
+/// SPEC section 2: every response, whatever the endpoint and status, carries no-store and the security headers, and
+/// every 4xx is problem+json. (503 is checked by the outage tests, 429 also by the brute-force tests.)
+/// </summary>
+[Trait("Backend", "Postgres")]
+public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task Every_endpoint_and_status_carries_no_store_and_the_security_headers()
+    {
+        var client = fixture.Client;
+        var seen = new List<(string What, int Status)>();
+
+        async Task<HttpResponseMessage> Check(string what, HttpStatusCode expected, Func<Task<HttpResponseMessage>> send)
+        {
+            var response = await send();
+            Assert.True(response.StatusCode == expected, $"{what}: expected {(int)expected}, got {(int)response.StatusCode}");
+            ReliabilitySupport.AssertSecurityHeaders(response, what);
+            if ((int)response.StatusCode >= 400 && what[..4] != "HEAD")
+            {
+                Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{what}: {(int)response.StatusCode} is not problem+json");
+            }
+
+            seen.Add((what, (int)response.StatusCode));
+            return response;
+        }
+
+        var secret = await client.CreateAsync(new() { ["maxViews"] = 2 });
+        using var index = await Check("GET /", HttpStatusCode.OK, () => client.GetAsync("/"));
+        await Check("HEAD /", HttpStatusCode.OK, () => client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/")));
+        if (index.Headers.ETag is { } etag)
+        {
+            await Check("GET / (If-None-Match)", HttpStatusCode.NotModified, () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, "/index.html");
+                request.Headers.IfNoneMatch.Add(etag);
+                return client.SendAsync(request);
+            });
+        }
+
+        foreach (var page in new[] { $"/s/{secret.Id}", "/css/site.css", "/js/api.js", "/favicon.svg", "/openapi/v1.json", "/health", "/alive" })
+        {
+            await Check("GET " + page, HttpStatusCode.OK, () => client.GetAsync(page));
+        }
+
+        await Check("POST /api/secrets", HttpStatusCode.Created, () =>
+            client.PostAsJsonAsync("api/secrets", new { ciphertext = ApiCalls.NewCiphertext(), accessToken = ApiCalls.NewToken() }));
+        await Check("POST /api/secrets (malformed)", HttpStatusCode.BadRequest, () => client.PostJsonAsync("api/secrets", "{\"ciphertext\":"));
+        await Check("POST /api/secrets (text/plain)", HttpStatusCode.UnsupportedMediaType, () =>
+            client.PostAsync("api/secrets", new StringContent("{}", Encoding.UTF8, "text/plain")));
+        await Check("POST /api/secrets (400 KB)", HttpStatusCode.RequestEntityTooLarge, () =>
+            client.PostJsonAsync("api/secrets", $$"""{"ciphertext":"{{new string('A', 400_000)}}"}"""));
+        await Check("PUT /api/secrets", HttpStatusCode.MethodNotAllowed, () => client.PutAsync("api/secrets", new StringContent("{}", Encoding.UTF8, "application/json")));
+        await Check("GET /api/secrets/{id}", HttpStatusCode.OK, () => client.GetAsync($"api/secrets/{secret.Id}"));
+        await Check("GET /api/secrets/{unknown}", HttpStatusCode.NotFound, () => client.GetAsync($"api/secrets/{ApiCalls.NewId()}"));
+        await Check("GET /no/such/page", HttpStatusCode.NotFound, () => client.GetAsync("no/such/page"));
+        await Check("POST reveal (wrong token)", HttpStatusCode.Forbidden, () => client.RevealAsync(secret.Id, ApiCalls.NewToken()));
+        await Check("POST extend (not extendable)", HttpStatusCode.BadRequest, () => client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60));
+        await Check("POST reveal", HttpStatusCode.OK, () => client.RevealAsync(secret.Id, secret.AccessToken));
+        await Check("DELETE /api/secrets/{id}", HttpStatusCode.NoContent, () => client.DeleteAsync(secret.Id, secret.ManageToken));
+        await Check("DELETE /api/secrets/{id} (no token)", HttpStatusCode.BadRequest, () => client.DeleteAsync(ApiCalls.NewId(), null));
+
+        await using var limited = ReliabilityApp.On(fixture, new Dictionary<string, string?>
+        {
+            ["SecretShare:RateLimiting:Enabled"] = "true",
+            ["SecretShare:RateLimiting:TokenPermitLimit"] = "1",
+        });
+        using var limitedClient = limited.CreateHttpClient();
+        await Check("POST reveal (first)", HttpStatusCode.NotFound, () => limitedClient.RevealAsync(ApiCalls.NewId(), ApiCalls.NewToken()));
+        using var refused = await Check("POST reveal (limited)", HttpStatusCode.TooManyRequests, () => limitedClient.RevealAsync(ApiCalls.NewId(), ApiCalls.NewToken()));
+        Assert.NotNull(refused.Headers.RetryAfter);
+
+        Assert.Equal([200, 201, 204, 304, 400, 403, 404, 405, 413, 415, 429], seen.Select(s => s.Status).Distinct().Order());
+    }
+}
