@@ -221,7 +221,7 @@ measure() {
     --argjson mbusy "$((m1 - m0))" --argjson mtotal "$((t1 - t0))" \
     --argjson rss_peak_kb "$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$rss")" \
     '{backend: $backend, kind: $kind, scenario: $scenario, concurrency: $concurrency, payload_bytes: $payload, raw: $raw,
-      api_cpu_pct: (if $kind == "api" then ($api_cpu / $tck / $elapsed * 100 | round) else null end),
+      api_cpu_pct: (if $kind != "ceiling" then ($api_cpu / $tck / $elapsed * 100 | round) else null end),
       db_cpu_pct: ($db_cpu / $tck / $elapsed * 100 | round),
       machine_cpu_pct: ($mbusy / ([$mtotal, 1] | max) * 100 | round),
       api_rss_peak_mb: ($rss_peak_kb / 1024 * 10 | round / 10)}' >"$result"
@@ -229,10 +229,10 @@ measure() {
 
 # wrk against the API: warm-up (discarded), then the measured run.
 wrk_run() {
-  local scenario=$1 concurrency=$2 payload=$3 duration=$4 warmup=$5
+  local scenario=$1 concurrency=$2 payload=$3 duration=$4 warmup=$5 kind=${6:-api}
   local threads=$(( concurrency < 2 ? 1 : 2 )) body="$WORK/raw/body-$payload.json"
   [[ -f $body ]] || $TOOL body "$payload" "$body"
-  local label="$CURRENT-api-$scenario-c$concurrency-p$payload"
+  local label="$CURRENT-$kind-$scenario-c$concurrency-p$payload"
   log "$label: ${warmup}s warm-up, ${duration}s measured"
   export BENCH_BODY="$body" BENCH_IDS="$WORK/raw/ids-$CURRENT.txt"
   if [[ $warmup != 0 ]]; then
@@ -241,7 +241,7 @@ wrk_run() {
   fi
   RAW="$WORK/raw/$label.json"
   export BENCH_OUT="$RAW"
-  measure "$WORK/results/$label.json" api "$scenario" "$concurrency" "$payload" -- \
+  measure "$WORK/results/$label.json" "$kind" "$scenario" "$concurrency" "$payload" -- \
     wrk -t "$threads" -c "$concurrency" -d "${duration}s" --timeout 5s -s "$BENCH/wrk/$scenario.lua" "$API" \
     >"$WORK/raw/$label.txt"
 }
@@ -288,6 +288,9 @@ pgbench_to_json() {
 dynamo_ceiling() {
   local scenario=$1 concurrency=$2 duration=$3 warmup=$4
   local label="$CURRENT-ceiling-$scenario-c$concurrency-p1024"
+  # A fresh .NET process: give the JIT's tiering (and the AWS SDK's first-call work) time to settle, as the
+  # long-running API has had.
+  (( warmup < 8 )) && warmup=8
   log "$label: AWS SDK loop ${warmup}s warm-up, ${duration}s measured"
   RAW="$WORK/raw/$label.json"
   measure "$WORK/results/$label.json" ceiling "$scenario" "$concurrency" 1024 -- \
@@ -308,7 +311,7 @@ soak() {
       sleep 5
     done ) &
   local series_pid=$!
-  wrk_run lifecycle 32 1024 "$SOAK" 0
+  wrk_run lifecycle 32 1024 "$SOAK" 0 soak-load
   kill "$series_pid" 2>/dev/null; wait "$series_pid" 2>/dev/null || true
   jq -n --arg backend "$CURRENT" --argjson seconds "$SOAK" \
     --argjson series "$(awk '{ printf "%s[%d,%.1f]", (NR > 1 ? "," : "["), $1, $2 / 1024 } END { if (NR == 0) printf "["; print "]" }' "$series")" \
@@ -356,12 +359,15 @@ for CURRENT in $BACKENDS; do
   fi
   [[ $CURRENT == postgres ]] && psql_db -c "TRUNCATE secrets" >/dev/null
 
+  # The soak runs before the large payloads, so that it starts from the heap that 1 KiB traffic leaves.
+  sweep=$(( DURATION * 3 / 10 > 5 ? DURATION * 3 / 10 : 5 ))
   if [[ $SCALING == 1 ]]; then
-    sweep=$(( DURATION * 3 / 10 > 5 ? DURATION * 3 / 10 : 5 ))
     for concurrency in 2 4 8 16 64; do wrk_run lifecycle "$concurrency" 1024 "$sweep" 2; done
-    for payload in 16384 65536 262144; do wrk_run lifecycle 32 "$payload" "$sweep" 2; done
   fi
   [[ $SOAK != 0 ]] && soak
+  if [[ $SCALING == 1 ]]; then
+    for payload in 16384 65536 262144; do wrk_run lifecycle 32 "$payload" "$sweep" 2; done
+  fi
 
   stop_api
   if [[ $CURRENT == postgres ]]; then stop_postgres; else stop_dynamodb; fi

@@ -211,7 +211,9 @@ public sealed partial class SecretService(
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Secret {IdPrefix} burned by its last view")]
+    // Debug, not Information: it fires on every one-view reveal, and writing it cost about 7 % of the API's CPU under
+    // load (docs/performance.md); the secretshare.secrets.burned counter carries the same fact.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Secret {IdPrefix} burned by its last view")]
     private partial void LogBurned(string idPrefix);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Secret {IdPrefix} deleted after {FailedAttempts} failed attempts")]

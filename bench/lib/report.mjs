@@ -11,7 +11,7 @@ const round = (value, digits = 1) => (value == null || Number.isNaN(value) ? nul
 function figures(run) {
   const raw = run.raw;
   let requestsPerS, lifecyclesPerS, latency, errors, latencyUnit = 'request';
-  if (run.kind === 'api') {
+  if (run.kind === 'api' || run.kind === 'soak-load') {
     const seconds = raw.duration_us / 1e6;
     requestsPerS = raw.requests / seconds;
     lifecyclesPerS = run.scenario === 'lifecycle' ? raw.revealed / seconds : null;
@@ -45,11 +45,11 @@ function figures(run) {
     api_cpu_pct: run.api_cpu_pct,
     db_cpu_pct: run.db_cpu_pct,
     machine_cpu_pct: run.machine_cpu_pct,
-    api_rss_peak_mb: run.kind === 'api' ? run.api_rss_peak_mb : null,
+    api_rss_peak_mb: run.kind === 'ceiling' ? null : run.api_rss_peak_mb,
   };
 }
 
-const runs = combined.runs.filter((r) => r.kind === 'api' || r.kind === 'ceiling').map(figures);
+const runs = combined.runs.filter((r) => ['api', 'ceiling', 'soak-load'].includes(r.kind)).map(figures);
 const soaks = combined.runs.filter((r) => r.kind === 'soak');
 const backends = [...new Set(runs.map((r) => r.backend))];
 const find = (backend, kind, scenario, concurrency, payload = 1024) =>
@@ -75,9 +75,13 @@ const soakSummaries = soaks.map((soak) => {
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const second = mean(values.slice(quarter, 2 * quarter));
   const last = mean(values.slice(-quarter));
+  const load = runs.find((r) => r.backend === soak.backend && r.kind === 'soak-load');
   return {
     backend: soak.backend,
     seconds: soak.seconds,
+    lifecycles_per_s: load?.lifecycles_per_s ?? null,
+    p99_ms: load?.p99_ms ?? null,
+    errors: load?.errors ?? null,
     samples: values.length,
     rss_first_mb: values[0] ?? null,
     rss_second_quarter_mb: round(second),
@@ -102,10 +106,11 @@ if (backends.includes('postgres')) {
     if (run) target(`PostgreSQL p99 per request, ${scenario} c32`, run.p99_ms, '< 10', run.p99_ms < 10, 'ms');
   }
 }
+// RSS: the 1 KiB runs and the soak; the payload sweep (up to 256 KiB bodies) is reported, not held to it.
 for (const backend of backends) {
-  const apiRuns = runs.filter((r) => r.backend === backend && r.kind === 'api');
+  const apiRuns = runs.filter((r) => r.backend === backend && r.kind !== 'ceiling' && r.payload_bytes === 1024);
   const peak = Math.max(...apiRuns.map((r) => r.api_rss_peak_mb ?? 0));
-  target(`${backend}: API peak RSS`, peak, '< 200', peak < 200, 'MB');
+  target(`${backend}: API peak RSS (1 KiB runs and soak)`, peak, '< 200', peak < 200, 'MB');
 }
 if (backends.includes('dynamodb')) {
   const lifecycle = find('dynamodb', 'api', 'lifecycle', 32);
@@ -133,8 +138,8 @@ console.log(`\nSecretShare benchmark, ${combined.started} → ${combined.finishe
   `${combined.machine.cores} cores, ${combined.settings.duration_s} s runs\n`);
 for (const backend of backends) {
   console.log(`${backend === 'postgres' ? 'PostgreSQL 15 (fsync on, synchronous_commit on)' : 'DynamoDB Local 3.3.0'}: main runs, 1 KiB payload`);
-  const main = runs.filter((r) => r.backend === backend && r.payload_bytes === 1024 && (r.concurrency === 1 || r.concurrency === 32) &&
-    (r.kind === 'ceiling' || ['create', 'lifecycle', 'metadata'].includes(r.scenario)));
+  const main = runs.filter((r) => r.backend === backend && r.kind !== 'soak-load' && r.payload_bytes === 1024 &&
+    (r.concurrency === 1 || r.concurrency === 32));
   const seen = new Set();
   table(
     ['run', 'scenario', 'conc', 'req/s', 'lifecycles/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'API CPU %', 'DB CPU %', 'host CPU %', 'API RSS MB', 'API/ceiling'],
@@ -165,8 +170,9 @@ if (runs.some((r) => r.latency_unit === 'lifecycle')) {
 }
 if (soakSummaries.length) {
   console.log('Memory soak (lifecycle, 32 connections)');
-  table(['backend', '', 'seconds', 'first MB', '2nd quarter MB', 'last quarter MB', 'max MB', 'growth MB', 'flat'],
-    soakSummaries.map((s) => [s.backend, '', s.seconds, s.rss_first_mb, s.rss_second_quarter_mb, s.rss_last_quarter_mb, s.rss_max_mb, s.growth_mb, s.flat ? 'yes' : 'NO']));
+  table(['backend', '', 'seconds', 'lifecycles/s', 'p99 ms', 'errors', 'first MB', '2nd quarter MB', 'last quarter MB', 'max MB', 'growth MB', 'flat'],
+    soakSummaries.map((s) => [s.backend, '', s.seconds, s.lifecycles_per_s, s.p99_ms, s.errors, s.rss_first_mb, s.rss_second_quarter_mb,
+      s.rss_last_quarter_mb, s.rss_max_mb, s.growth_mb, s.flat ? 'yes' : 'NO']));
 }
 console.log('Targets');
 table(['target', 'goal', 'measured', 'met'],
