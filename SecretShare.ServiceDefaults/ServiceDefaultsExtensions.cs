@@ -17,6 +17,7 @@ public static class ServiceDefaultsExtensions
     {
         // Hosting's request logs carry full URLs, and URLs carry secret ids: keep them out whatever the configuration says.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information); // Its Debug entries carry the request path.
         builder.Logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

@@ -53,9 +53,12 @@ public static class Telemetry
             })
             .UseOtlpExporter(protocol, endpoint));
 
-        // A singleton, so that disposing the host flushes what is still buffered.
-        builder.Services.AddSingleton(sdk);
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(sdk.GetLoggerFactory()));
+        // Owned by the container, so that disposing the host flushes what is still buffered. (An instance registered
+        // as such is never disposed by the container; one made by a factory is, once resolved, and the logger
+        // provider resolves it when logging starts, so it is disposed after everything created later.)
+        builder.Services.AddSingleton(_ => sdk);
+        builder.Services.AddSingleton<ILoggerProvider>(services =>
+            new ForwardingLoggerProvider(services.GetRequiredService<OpenTelemetrySdk>().GetLoggerFactory()));
     }
 
     /// <summary>Names server spans by route (<c>POST /api/secrets/{id}/reveal</c>), never by the concrete path.</summary>
