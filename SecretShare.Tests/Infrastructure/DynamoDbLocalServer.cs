@@ -81,7 +81,16 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
     public static async Task<DynamoDbLocalOnDisk> StartOnDiskAsync()
     {
         var server = new DynamoDbLocalOnDisk(Directory.CreateTempSubdirectory("secretshare-test-ddb-").FullName, ExternalProcess.FreePort());
-        await server.StartAgainAsync();
+        try
+        {
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
