@@ -6,7 +6,7 @@ namespace SecretShare.Tests.Infrastructure;
 
 /// <summary>
 /// One of SecretShare's real executables (the built <c>SecretShare.Api.dll</c> or <c>SecretShare.Cleanup.dll</c>), run
-/// as a child process with exactly the environment a test gives it.
+/// as a child process with exactly the environment a test gives it, from its project folder as content root.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -24,6 +24,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Id => process.Id;
 
+    public bool HasExited => process.HasExited;
+
     public string Output => string.Join('\n', lines);
 
     /// <summary>Starts <paramref name="assemblyName"/> with a clean backend environment plus <paramref name="environment"/>.</summary>
@@ -33,7 +35,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            // The content root: the project's own appsettings.json (the test output holds only one of the two) and wwwroot.
+            WorkingDirectory = Path.Combine(ExternalProcess.RepositoryRoot(), assemblyName),
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"));
         foreach (var argument in arguments)

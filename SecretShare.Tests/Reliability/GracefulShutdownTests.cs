@@ -27,156 +27,122 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var databaseUrl = await (await TestServers.Postgres).CreateDatabaseAsync("secretshare_shutdown");
         var port = ExternalProcess.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var lines = new ConcurrentQueue<string>();
-        using var process = StartApi(databaseUrl, baseAddress, lines);
-        try
+        await using var process = ServiceProcess.Start("SecretShare.Api", new Dictionary<string, string?>
         {
-            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-            await ExternalProcess.WaitUntilAsync(
-                async () => !process.HasExited && (await client.GetAsync("alive")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the API process");
-            await client.CreateAsync();
+            [EnvironmentVariables.DatabaseUrl] = databaseUrl,
+            ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
+            ["SecretShare__RateLimiting__Enabled"] = "false",
+        });
+        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await ExternalProcess.WaitUntilAsync(
+            async () => !process.HasExited && (await client.GetAsync("alive")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the API process");
+        await client.CreateAsync();
 
-            // Requests that are certainly in flight at SIGTERM: headers and half of the body sent, the rest held back.
-            var slow = new List<(Socket Socket, byte[] Remainder, string Ciphertext)>();
-            for (var i = 0; i < SlowRequests; i++)
-            {
-                var ciphertext = ApiCalls.NewCiphertext();
-                var body = Encoding.UTF8.GetBytes($$"""{"ciphertext":"{{ciphertext}}","accessToken":"{{ApiCalls.NewToken()}}"}""");
-                var head = Encoding.ASCII.GetBytes(
-                    $"POST /api/secrets HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
-                var socket = await ReliabilitySupport.ConnectAsync(baseAddress);
-                await socket.SendAsync(head.Concat(body.Take(body.Length / 2)).ToArray(), SocketFlags.None);
-                slow.Add((socket, body[(body.Length / 2)..], ciphertext));
-            }
+        // Requests that are certainly in flight at SIGTERM: headers and half of the body sent, the rest held back.
+        var slow = new List<(Socket Socket, byte[] Remainder, string Ciphertext)>();
+        for (var i = 0; i < SlowRequests; i++)
+        {
+            var ciphertext = ApiCalls.NewCiphertext();
+            var body = Encoding.UTF8.GetBytes($$"""{"ciphertext":"{{ciphertext}}","accessToken":"{{ApiCalls.NewToken()}}"}""");
+            var head = Encoding.ASCII.GetBytes(
+                $"POST /api/secrets HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+            var socket = await ReliabilitySupport.ConnectAsync(baseAddress);
+            await socket.SendAsync(head.Concat(body.Take(body.Length / 2)).ToArray(), SocketFlags.None);
+            slow.Add((socket, body[(body.Length / 2)..], ciphertext));
+        }
 
-            // And ordinary load from keep-alive clients.
-            var created = new ConcurrentBag<string>();
-            var failures = new ConcurrentBag<string>();
-            var refused = 0;
-            var unanswered = 0;
-            var completedAfterSigterm = 0;
-            var sigtermSent = false;
-            using var stopLoad = new CancellationTokenSource();
-            var load = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
+        // And ordinary load from keep-alive clients.
+        var created = new ConcurrentBag<string>();
+        var failures = new ConcurrentBag<string>();
+        var refused = 0;
+        var unanswered = 0;
+        var completedAfterSigterm = 0;
+        var sigtermSent = false;
+        using var stopLoad = new CancellationTokenSource();
+        var load = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
+        {
+            using var worker = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            while (!stopLoad.IsCancellationRequested)
             {
-                using var worker = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-                while (!stopLoad.IsCancellationRequested)
+                try
                 {
-                    try
+                    using var response = await worker.PostAsJsonAsync("api/secrets", new { ciphertext = ApiCalls.NewCiphertext(), accessToken = ApiCalls.NewToken() });
+                    var text = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode != HttpStatusCode.Created)
                     {
-                        using var response = await worker.PostAsJsonAsync("api/secrets", new { ciphertext = ApiCalls.NewCiphertext(), accessToken = ApiCalls.NewToken() });
-                        var text = await response.Content.ReadAsStringAsync();
-                        if (response.StatusCode != HttpStatusCode.Created)
-                        {
-                            failures.Add($"{(int)response.StatusCode}: {text}");
-                            continue;
-                        }
+                        failures.Add($"{(int)response.StatusCode}: {text}");
+                        continue;
+                    }
 
-                        created.Add(JsonNode.Parse(text)!["id"]!.GetValue<string>());
-                        if (Volatile.Read(ref sigtermSent))
-                        {
-                            Interlocked.Increment(ref completedAfterSigterm);
-                        }
-                    }
-                    catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && ex.InnerException is SocketException
-                        { SocketErrorCode: SocketError.ConnectionRefused })
+                    created.Add(JsonNode.Parse(text)!["id"]!.GetValue<string>());
+                    if (Volatile.Read(ref sigtermSent))
                     {
-                        // The listener is closed: this request never reached the server.
-                        Interlocked.Increment(ref refused);
-                        await Task.Delay(20);
-                    }
-                    catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded)
-                    {
-                        // Sent on a keep-alive connection that the server closed as idle: not a byte of answer. That the
-                        // server never executed it is checked below against the database.
-                        Interlocked.Increment(ref unanswered);
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
-                    {
-                        failures.Add(ex.GetType().Name + ": " + ex.Message + " / " + ex.InnerException?.Message);
+                        Interlocked.Increment(ref completedAfterSigterm);
                     }
                 }
-            })).ToArray();
-
-            await Task.Delay(TimeSpan.FromSeconds(0.5));
-            var shutdown = Stopwatch.StartNew();
-            await ExternalProcess.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            Volatile.Write(ref sigtermSent, true);
-
-            // The server is draining now; the slow clients finish their bodies and must get their 201.
-            await Task.Delay(TimeSpan.FromSeconds(0.5));
-            Assert.False(process.HasExited, $"the API exited while requests were still in flight: {(process.HasExited ? process.ExitCode : 0)}\n{string.Join("\n", lines)}");
-            var slowIds = new List<string>();
-            foreach (var (socket, rest, _) in slow)
-            {
-                using (socket)
+                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && ex.InnerException is SocketException
+                    { SocketErrorCode: SocketError.ConnectionRefused })
                 {
-                    await socket.SendAsync(rest, SocketFlags.None);
-                    var (received, closed) = await ReliabilitySupport.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(20));
-                    Assert.True(closed, "the connection stayed open after its response during shutdown");
-                    Assert.True(ReliabilitySupport.StatusOf(received) == 201, $"a request in flight at SIGTERM got: {received}");
-                    slowIds.Add(JsonNode.Parse(received[received.IndexOf('{', StringComparison.Ordinal)..(received.LastIndexOf('}') + 1)])!["id"]!.GetValue<string>());
+                    // The listener is closed: this request never reached the server.
+                    Interlocked.Increment(ref refused);
+                    await Task.Delay(20);
+                }
+                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded)
+                {
+                    // Sent on a keep-alive connection that the server closed as idle: not a byte of answer. That the
+                    // server never executed it is checked below against the database.
+                    Interlocked.Increment(ref unanswered);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
+                {
+                    failures.Add(ex.GetType().Name + ": " + ex.Message + " / " + ex.InnerException?.Message);
                 }
             }
+        })).ToArray();
 
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(exit.Token);
-            var shutdownSeconds = shutdown.Seconds();
-            await stopLoad.CancelAsync();
-            await Task.WhenAll(load);
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        var shutdown = Stopwatch.StartNew();
+        await ExternalProcess.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Volatile.Write(ref sigtermSent, true);
 
-            output.WriteLine(
-                $"exit code {process.ExitCode} after {shutdownSeconds:F2} s; {slowIds.Count} held requests answered 201; load: {created.Count} created " +
-                $"({completedAfterSigterm} completed after SIGTERM), {refused} refused after the listener closed, " +
-                $"{unanswered} closed unanswered on idle keep-alive connections, {failures.Count} failed");
-            Assert.True(failures.IsEmpty, "requests failed: " + string.Join("\n", failures.Take(10)) + "\n" + string.Join("\n", lines));
-            Assert.Equal(0, process.ExitCode);
-            Assert.True(refused > 0, "the load never saw the listener close");
-
-            // Everything acknowledged was stored, and nothing else: every creation the server executed was answered
-            // (the one more row is the warm-up creation).
-            var acknowledged = slowIds.Concat(created).ToArray();
-            await using var dataSource = NpgsqlDataSource.Create(PostgresUrl.ToConnectionString(databaseUrl));
-            await using var count = dataSource.CreateCommand("SELECT count(*) FILTER (WHERE id = ANY($1)), count(*) FROM secrets");
-            count.Parameters.Add(new NpgsqlParameter { Value = acknowledged });
-            await using var reader = await count.ExecuteReaderAsync();
-            Assert.True(await reader.ReadAsync());
-            Assert.Equal(acknowledged.Length, reader.GetInt64(0));
-            Assert.Equal(acknowledged.Length + 1, reader.GetInt64(1));
-        }
-        finally
+        // The server is draining now; the slow clients finish their bodies and must get their 201.
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        Assert.False(process.HasExited, $"the API exited while requests were still in flight:\n{process.Output}");
+        var slowIds = new List<string>();
+        foreach (var (socket, rest, _) in slow)
         {
-            if (!process.HasExited)
+            using (socket)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                await socket.SendAsync(rest, SocketFlags.None);
+                var (received, closed) = await ReliabilitySupport.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(20));
+                Assert.True(closed, "the connection stayed open after its response during shutdown");
+                Assert.True(ReliabilitySupport.StatusOf(received) == 201, $"a request in flight at SIGTERM got: {received}");
+                slowIds.Add(JsonNode.Parse(received[received.IndexOf('{', StringComparison.Ordinal)..(received.LastIndexOf('}') + 1)])!["id"]!.GetValue<string>());
             }
         }
-    }
 
-    private static Process StartApi(string databaseUrl, Uri baseAddress, ConcurrentQueue<string> lines)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SecretShare.Api.dll"));
-        foreach (var name in new[] { EnvironmentVariables.DynamoDbTable, EnvironmentVariables.DynamoDbEndpoint, EnvironmentVariables.AwsEndpointUrlDynamoDb, EnvironmentVariables.OtlpEndpoint })
-        {
-            start.Environment.Remove(name);
-        }
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var shutdownSeconds = shutdown.Seconds();
+        await stopLoad.CancelAsync();
+        await Task.WhenAll(load);
 
-        start.Environment[EnvironmentVariables.DatabaseUrl] = databaseUrl;
-        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/');
-        start.Environment["SecretShare__RateLimiting__Enabled"] = "false";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        output.WriteLine(
+            $"exit code {exitCode} after {shutdownSeconds:F2} s; {slowIds.Count} held requests answered 201; load: {created.Count} created " +
+            $"({completedAfterSigterm} completed after SIGTERM), {refused} refused after the listener closed, " +
+            $"{unanswered} closed unanswered on idle keep-alive connections, {failures.Count} failed");
+        Assert.True(failures.IsEmpty, "requests failed: " + string.Join("\n", failures.Take(10)) + "\n" + process.Output);
+        Assert.Equal(0, exitCode);
+        Assert.True(refused > 0, "the load never saw the listener close");
+
+        // Everything acknowledged was stored, and nothing else: every creation the server executed was answered
+        // (the one more row is the warm-up creation).
+        var acknowledged = slowIds.Concat(created).ToArray();
+        await using var dataSource = NpgsqlDataSource.Create(PostgresUrl.ToConnectionString(databaseUrl));
+        await using var count = dataSource.CreateCommand("SELECT count(*) FILTER (WHERE id = ANY($1)), count(*) FROM secrets");
+        count.Parameters.Add(new NpgsqlParameter { Value = acknowledged });
+        await using var reader = await count.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(acknowledged.Length, reader.GetInt64(0));
+        Assert.Equal(acknowledged.Length + 1, reader.GetInt64(1));
     }
 }
