@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SecretShare.Api.Secrets;
 
 namespace SecretShare.Tests.Infrastructure;
@@ -21,6 +22,9 @@ public sealed class SecretShareApp : WebApplicationFactory<SecretService>
         this.settings = settings;
         UseKestrel(0);
     }
+
+    /// <summary>Every log entry the app writes (within the configured levels): to explain failures and to scan for secrets.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>Where the server listens, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress
@@ -48,5 +52,7 @@ public sealed class SecretShareApp : WebApplicationFactory<SecretService>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 }

@@ -19,7 +19,7 @@ public abstract class BruteForceTests<TFixture>(TFixture fixture, ITestOutputHel
     [Fact]
     public async Task A_thousand_wrong_tokens_delete_the_secret_at_the_limit_and_are_rate_limited_without_hurting_other_addresses()
     {
-        await using var app = ReliabilityApp.On(fixture, new Dictionary<string, string?>
+        await using var app = fixture.CreateApp(new Dictionary<string, string?>
         {
             ["SecretShare:RateLimiting:Enabled"] = "true",
             ["SecretShare:RateLimiting:TokenPermitLimit"] = TokenPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -100,7 +100,7 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
     [Fact]
     public async Task Random_and_malformed_requests_at_every_endpoint_never_get_a_5xx_and_every_4xx_is_problem_json()
     {
-        await using var app = ReliabilityApp.On(fixture);
+        await using var app = fixture.CreateApp();
         using var client = app.CreateHttpClient();
         var secret = await client.CreateAsync(new() { ["maxViews"] = 100, ["extendable"] = true });
 
@@ -190,7 +190,7 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
     [Fact]
     public async Task Protocol_garbage_on_raw_sockets_never_gets_a_5xx()
     {
-        await using var app = ReliabilityApp.On(fixture);
+        await using var app = fixture.CreateApp();
         using var client = app.CreateHttpClient();
         var baseAddress = app.BaseAddress;
 
@@ -242,7 +242,7 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
     [Fact]
     public async Task The_slow_client_limits_default_to_10_s_for_headers_and_240_B_per_s_after_5_s_for_bodies()
     {
-        await using var app = ReliabilityApp.On(fixture);
+        await using var app = fixture.CreateApp();
         var limits = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
         Assert.Equal(TimeSpan.FromSeconds(10), limits.RequestHeadersTimeout);
         Assert.Equal(240, limits.MinRequestBodyDataRate!.BytesPerSecond);
@@ -252,7 +252,7 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
     [Fact]
     public async Task A_client_that_dribbles_its_headers_is_cut_off_after_the_header_timeout()
     {
-        await using var app = ReliabilityApp.On(fixture, SlowClientLimits);
+        await using var app = fixture.CreateApp(SlowClientLimits);
         using var socket = await ReliabilitySupport.ConnectAsync(app.BaseAddress);
         var watch = Stopwatch.StartNew();
         await socket.SendAsync(Encoding.ASCII.GetBytes("POST /api/secrets HTTP/1.1\r\nHost: x\r\nX-Slow: "), SocketFlags.None);
@@ -273,7 +273,7 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
     [Fact]
     public async Task A_client_that_dribbles_its_body_is_cut_off_after_the_grace_period()
     {
-        await using var app = ReliabilityApp.On(fixture, SlowClientLimits);
+        await using var app = fixture.CreateApp(SlowClientLimits);
         using var socket = await ReliabilitySupport.ConnectAsync(app.BaseAddress);
         var watch = Stopwatch.StartNew();
         await socket.SendAsync(

@@ -119,7 +119,7 @@ public sealed class DynamoDbLostAnswerTests(DynamoDbFixture fixture) : IClassFix
     public async Task A_create_whose_answer_was_lost_and_retried_is_still_a_201_and_the_secret_works()
     {
         await using var proxy = new LossyProxy(new Uri(fixture.Endpoint));
-        await using var app = ReliabilityApp.On(fixture, new Dictionary<string, string?> { [EnvironmentVariables.DynamoDbEndpoint] = proxy.Endpoint });
+        await using var app = fixture.CreateApp(new Dictionary<string, string?> { [EnvironmentVariables.DynamoDbEndpoint] = proxy.Endpoint });
         using var client = app.CreateHttpClient();
         await client.CreateAsync();
 

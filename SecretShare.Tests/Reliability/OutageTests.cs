@@ -15,9 +15,9 @@ namespace SecretShare.Tests.Reliability;
 /// </summary>
 public abstract class OutageFixture : IAsyncLifetime
 {
-    private ReliabilityApp? app;
+    private SecretShareApp? app;
 
-    public ReliabilityApp App => app ?? throw new InvalidOperationException("Fixture not initialised");
+    public SecretShareApp App => app ?? throw new InvalidOperationException("Fixture not initialised");
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -37,7 +37,7 @@ public abstract class OutageFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        app = new ReliabilityApp(settings);
+        app = new SecretShareApp(settings);
         Client = app.CreateHttpClient();
         Client.Timeout = TimeSpan.FromSeconds(30);
         using var health = await Client.GetAsync("health");

@@ -67,7 +67,7 @@ public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixtur
         await Check("DELETE /api/secrets/{id}", HttpStatusCode.NoContent, () => client.DeleteAsync(secret.Id, secret.ManageToken));
         await Check("DELETE /api/secrets/{id} (no token)", HttpStatusCode.BadRequest, () => client.DeleteAsync(ApiCalls.NewId(), null));
 
-        await using var limited = ReliabilityApp.On(fixture, new Dictionary<string, string?>
+        await using var limited = fixture.CreateApp(new Dictionary<string, string?>
         {
             ["SecretShare:RateLimiting:Enabled"] = "true",
             ["SecretShare:RateLimiting:TokenPermitLimit"] = "1",

@@ -64,7 +64,7 @@ public abstract class TelemetryLeakTests<TFixture>(TFixture fixture, ITestOutput
     public async Task A_full_lifecycle_leaves_no_secret_in_logs_or_exported_telemetry()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var app = ReliabilityApp.On(fixture, new Dictionary<string, string?>
+        var app = fixture.CreateApp(new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
