@@ -10,10 +10,10 @@ usage() {
 Usage: bench/run.sh [options]
   --backend postgres|dynamodb|all   which backends to measure (default: all)
   --duration SECONDS                measured time of each main run (default: 20)
-  --warmup SECONDS                  unmeasured load before each run (default: 3)
+  --warmup SECONDS                  unmeasured load before each run (default: 2)
   --soak SECONDS                    memory soak with the lifecycle at concurrency 32; 0 skips it (default: 120)
   --no-scaling                      skip the connection (1..64) and payload (1 KiB..256 KiB) sweeps
-  --quick                           smoke run: 5 s runs, no sweeps, no soak (about 1 minute per backend)
+  --quick                           smoke run: 5 s runs, 1 s warm-ups, no sweeps, no soak (under 3 minutes for all)
   --out FILE                        results JSON (default: bench/results/latest.json)
   --skip-build                      use the Release builds already in the artifacts path
   --keep                            keep the work folder (logs, raw outputs) instead of deleting it
@@ -25,7 +25,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$ROOT/bench"
 BACKENDS="postgres dynamodb"
 DURATION=20
-WARMUP=3
+WARMUP=2
 SOAK=120
 SCALING=1
 QUICK=0
@@ -47,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --soak) SOAK="$2"; shift 2 ;;
     --no-scaling) SCALING=0; shift ;;
-    --quick) QUICK=1; DURATION=5; WARMUP=2; SOAK=0; SCALING=0; shift ;;
+    --quick) QUICK=1; DURATION=5; WARMUP=1; SOAK=0; SCALING=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
@@ -290,7 +290,7 @@ dynamo_ceiling() {
   local label="$CURRENT-ceiling-$scenario-c$concurrency-p1024"
   # A fresh .NET process: give the JIT's tiering (and the AWS SDK's first-call work) time to settle, as the
   # long-running API has had.
-  (( warmup < 8 )) && warmup=8
+  warmup=$(( warmup * 2 > 4 ? warmup * 2 : 4 ))
   log "$label: AWS SDK loop ${warmup}s warm-up, ${duration}s measured"
   RAW="$WORK/raw/$label.json"
   measure "$WORK/results/$label.json" ceiling "$scenario" "$concurrency" 1024 -- \
@@ -344,7 +344,7 @@ for CURRENT in $BACKENDS; do
   $TOOL body 1024 "$BENCH_BODY"
   log "$CURRENT: warming up the API"
   for scenario in create lifecycle metadata; do
-    BENCH_OUT=/dev/null wrk -t 2 -c 32 -d "$(( WARMUP + 2 ))s" -s "$BENCH/wrk/$scenario.lua" "$API" >/dev/null
+    BENCH_OUT=/dev/null wrk -t 2 -c 32 -d "$(( WARMUP + 3 ))s" -s "$BENCH/wrk/$scenario.lua" "$API" >/dev/null
   done
 
   for concurrency in 1 32; do
@@ -354,19 +354,20 @@ for CURRENT in $BACKENDS; do
     wrk_run metadata "$concurrency" 1024 "$DURATION" "$WARMUP"
   done
   if [[ $QUICK == 0 ]]; then
-    ceiling create 32 "$DURATION" "$WARMUP"
-    ceiling metadata 32 "$DURATION" "$WARMUP"
+    # Create and metadata have no target against their ceiling: half the time is enough for the ratio.
+    ceiling create 32 "$(( DURATION / 2 ))" "$WARMUP"
+    ceiling metadata 32 "$(( DURATION / 2 ))" "$WARMUP"
   fi
   [[ $CURRENT == postgres ]] && psql_db -c "TRUNCATE secrets" >/dev/null
 
   # The soak runs before the large payloads, so that it starts from the heap that 1 KiB traffic leaves.
-  sweep=$(( DURATION * 3 / 10 > 5 ? DURATION * 3 / 10 : 5 ))
+  sweep=$(( DURATION / 4 > 5 ? DURATION / 4 : 5 ))
   if [[ $SCALING == 1 ]]; then
-    for concurrency in 2 4 8 16 64; do wrk_run lifecycle "$concurrency" 1024 "$sweep" 2; done
+    for concurrency in 2 4 8 16 64; do wrk_run lifecycle "$concurrency" 1024 "$sweep" 1; done
   fi
   [[ $SOAK != 0 ]] && soak
   if [[ $SCALING == 1 ]]; then
-    for payload in 16384 65536 262144; do wrk_run lifecycle 32 "$payload" "$sweep" 2; done
+    for payload in 16384 65536 262144; do wrk_run lifecycle 32 "$payload" "$sweep" 1; done
   fi
 
   stop_api
