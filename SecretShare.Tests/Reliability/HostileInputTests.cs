@@ -131,29 +131,23 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
 
     private static async Task<int> SendAsync(HttpClient client, HostileRequest hostile)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(hostile.Method), hostile.Path);
-        if (hostile.Body.Length > 0 || hostile.ContentType is not null)
-        {
-            request.Content = new ByteArrayContent(hostile.Body);
-            if (hostile.ContentType is not null)
-            {
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
-            }
-        }
-
-        foreach (var (name, value) in hostile.Headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value))
-            {
-                request.Content ??= new ByteArrayContent([]);
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
         HttpResponseMessage sent;
         try
         {
-            sent = await client.SendAsync(request);
+            using var request = Build(hostile, freshConnection: false);
+            try
+            {
+                sent = await client.SendAsync(request);
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded)
+            {
+                // A pooled keep-alive connection that the server had just given up on (say, after failing to drain the
+                // previous hostile request's body in time on a loaded machine) ended before any answer. That is the
+                // client's race, not this request's outcome: send it again on a connection of its own, where it must
+                // get a proper answer.
+                using var retry = Build(hostile, freshConnection: true);
+                sent = await client.SendAsync(retry);
+            }
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.Unknown && ex.InnerException is IOException &&
             (hostile.Body.Length > MaxRequestBodyBytes || hostile.Path.Contains("%00", StringComparison.Ordinal)))
@@ -184,6 +178,35 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
         }
 
         return status;
+    }
+
+    private static HttpRequestMessage Build(HostileRequest hostile, bool freshConnection)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(hostile.Method), hostile.Path);
+        if (hostile.Body.Length > 0 || hostile.ContentType is not null)
+        {
+            request.Content = new ByteArrayContent(hostile.Body);
+            if (hostile.ContentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
+            }
+        }
+
+        foreach (var (name, value) in hostile.Headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        if (freshConnection)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
+        return request;
     }
 
     /// <summary>Garbage below HTTP: whatever Kestrel answers, it is never a 5xx, and the server keeps serving.</summary>
