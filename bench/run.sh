@@ -17,6 +17,8 @@ Usage: bench/run.sh [options]
   --out FILE                        results JSON (default: bench/results/latest.json)
   --skip-build                      use the Release builds already in the artifacts path
   --keep                            keep the work folder (logs, raw outputs) instead of deleting it
+  --api-env NAME=VALUE              extra environment for the API process, repeatable (to try runtime settings,
+                                    e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); recorded in the results
 Environment: BENCH_ARTIFACTS (dotnet --artifacts-path, default /tmp/bench-artifacts).
 EOF
 }
@@ -32,6 +34,7 @@ QUICK=0
 OUT="$BENCH/results/latest.json"
 BUILD=1
 KEEP=0
+API_ENV=()
 ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-artifacts}
 
 while [[ $# -gt 0 ]]; do
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
+    --api-env) [[ ${2:-} == *=* ]] || { echo "--api-env needs NAME=VALUE" >&2; exit 2; }; API_ENV+=("$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -146,7 +150,7 @@ start_api() {
   API_PORT=$($TOOL port)
   API="http://127.0.0.1:$API_PORT"
   log "API (Release) on $API, backend $backend"
-  local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1)
+  local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1 ${API_ENV[@]+"${API_ENV[@]}"})
   if [[ $backend == postgres ]]; then
     env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db")
   else
@@ -377,9 +381,10 @@ done
 mkdir -p "$(dirname "$OUT")"
 jq -s --arg started "$STARTED" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --arg host "$(uname -srm)" --argjson cores "$(nproc)" --argjson duration "$DURATION" --argjson warmup "$WARMUP" \
-  --argjson quick "$QUICK" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --argjson quick "$QUICK" --argjson api_env "$(printf '%s\n' ${API_ENV[@]+"${API_ENV[@]}"} | jq -R . | jq -s 'map(select(length > 0))')" \
+  --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   '{started: $started, finished: $finished, commit: $commit, machine: {kernel: $host, cores: $cores},
-    settings: {duration_s: $duration, warmup_s: $warmup, quick: ($quick == 1)}, runs: .}' \
+    settings: {duration_s: $duration, warmup_s: $warmup, quick: ($quick == 1), api_env: $api_env}, runs: .}' \
   "$WORK"/results/*.json >"$WORK/combined.json"
 node "$BENCH/lib/report.mjs" "$WORK/combined.json" "$OUT"
 log "results: $OUT"

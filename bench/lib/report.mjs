@@ -51,7 +51,7 @@ function figures(run) {
 
 const runs = combined.runs.filter((r) => ['api', 'ceiling', 'soak-load'].includes(r.kind)).map(figures);
 const soaks = combined.runs.filter((r) => r.kind === 'soak');
-const backends = [...new Set(runs.map((r) => r.backend))];
+const backends = [...new Set(runs.map((r) => r.backend))].sort((a, b) => (a === 'postgres' ? -1 : b === 'postgres' ? 1 : 0));
 const find = (backend, kind, scenario, concurrency, payload = 1024) =>
   runs.find((r) => r.backend === backend && r.kind === kind && r.scenario === scenario && r.concurrency === concurrency && r.payload_bytes === payload);
 
@@ -135,7 +135,8 @@ function table(headers, rows) {
 }
 
 console.log(`\nSecretShare benchmark, ${combined.started} → ${combined.finished}, commit ${combined.commit}, ` +
-  `${combined.machine.cores} cores, ${combined.settings.duration_s} s runs\n`);
+  `${combined.machine.cores} cores, ${combined.settings.duration_s} s runs` +
+  (combined.settings.api_env?.length ? `, API environment: ${combined.settings.api_env.join(' ')}` : '') + '\n');
 for (const backend of backends) {
   console.log(`${backend === 'postgres' ? 'PostgreSQL 15 (fsync on, synchronous_commit on)' : 'DynamoDB Local 3.3.0'}: main runs, 1 KiB payload`);
   const main = runs.filter((r) => r.backend === backend && r.kind !== 'soak-load' && r.payload_bytes === 1024 &&
