@@ -61,9 +61,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         {
             TableName = table,
             Key = Key(id),
-            UpdateExpression = "SET #views = #views + :one, #failed_attempts = :zero",
+            UpdateExpression = "SET #views = #views + :one, #failed_attempts = :zero, #last_request = :request",
             ConditionExpression = "#access_hash = :hash AND #expires_at > :now AND (attribute_not_exists(#max_views) OR #views < #max_views)",
-            ExpressionAttributeNames = Names(Views, FailedAttempts, AccessHash, ExpiresAt, MaxViews),
+            ExpressionAttributeNames = Names(Views, FailedAttempts, LastRequest, AccessHash, ExpiresAt, MaxViews),
             ExpressionAttributeValues = new()
             {
                 [":one"] = Number(1),
@@ -93,16 +93,16 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         {
             TableName = table,
             Key = Key(id),
-            UpdateExpression = "SET #failed_attempts = #failed_attempts + :one",
+            UpdateExpression = "SET #failed_attempts = #failed_attempts + :one, #last_request = :request",
             ConditionExpression = "attribute_exists(#id) AND #expires_at > :now AND #failed_attempts < :max AND (attribute_not_exists(#max_views) OR #views < #max_views)",
-            ExpressionAttributeNames = Names(Id, FailedAttempts, ExpiresAt, MaxViews, Views),
+            ExpressionAttributeNames = Names(Id, FailedAttempts, LastRequest, ExpiresAt, MaxViews, Views),
             ExpressionAttributeValues = new()
             {
                 [":one"] = Number(1),
                 [":max"] = Number(maxFailedAttempts),
                 [":now"] = Number(EpochSeconds(now)),
             },
-            ReturnValues = ReturnValue.UPDATED_NEW,
+            ReturnValues = ReturnValue.ALL_NEW,
         }, cancellationToken);
         if (updated is null)
         {
@@ -190,11 +190,28 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }
     }
 
+    /// <summary>
+    /// A conditional update, or <c>null</c> when its condition fails. Each call marks the item with a random request id:
+    /// when the SDK retries a call whose answer was lost and the retry fails the condition because the first attempt
+    /// was applied, the old item still carries this call's mark, and it is this call's result.
+    /// </summary>
     private async Task<Dictionary<string, AttributeValue>?> TryUpdateAsync(UpdateItemRequest request, CancellationToken cancellationToken)
     {
+        var marker = RandomNumberGenerator.GetBytes(16);
+        if (request.UpdateExpression.Contains("#" + LastRequest, StringComparison.Ordinal))
+        {
+            request.ExpressionAttributeValues[":request"] = Binary(marker);
+            request.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        }
+
         try
         {
             return (await dynamoDb.UpdateItemAsync(request, cancellationToken)).Attributes;
+        }
+        catch (ConditionalCheckFailedException failed)
+            when (failed.Item is { } old && old.TryGetValue(LastRequest, out var mark) && mark.B is { } stored && stored.ToArray().AsSpan().SequenceEqual(marker))
+        {
+            return old;
         }
         catch (ConditionalCheckFailedException)
         {

@@ -19,6 +19,9 @@ internal static class SecretItem
     public const string Extendable = "extendable";
     public const string PassphraseProtected = "passphrase_protected";
 
+    /// <summary>A random id of the last view or failed attempt, which recognises an SDK retry of an applied update.</summary>
+    public const string LastRequest = "last_request";
+
     /// <summary>Every attribute as <c>#name</c>, so that reserved words never matter.</summary>
     public static Dictionary<string, string> Names(params string[] attributes) =>
         attributes.ToDictionary(attribute => "#" + attribute, attribute => attribute);

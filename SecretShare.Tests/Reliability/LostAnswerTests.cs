@@ -131,4 +131,21 @@ public sealed class DynamoDbLostAnswerTests(DynamoDbFixture fixture) : IClassFix
         var revealed = await (await client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
         Assert.Equal(secret.Ciphertext, revealed["ciphertext"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_reveal_whose_answer_was_lost_and_retried_still_returns_the_last_view_and_burns()
+    {
+        await using var proxy = new LossyProxy(new Uri(fixture.Endpoint));
+        await using var app = fixture.CreateApp(new Dictionary<string, string?> { [EnvironmentVariables.DynamoDbEndpoint] = proxy.Endpoint });
+        using var client = app.CreateHttpClient();
+        var secret = await client.CreateAsync(new() { ["maxViews"] = 1 });
+
+        proxy.LoseNextAnswerTo("DynamoDB_20120810.UpdateItem");
+        var revealed = await (await client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+
+        Assert.Equal(1, proxy.Dropped);
+        Assert.Equal(secret.Ciphertext, revealed["ciphertext"]!.GetValue<string>());
+        Assert.True(revealed["burned"]!.GetValue<bool>());
+        Assert.False(await fixture.IsStoredAsync(secret.Id));
+    }
 }
