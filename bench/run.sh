@@ -13,7 +13,7 @@ Usage: bench/run.sh [options]
   --warmup SECONDS                  unmeasured load before each run (default: 2)
   --soak SECONDS                    memory soak with the lifecycle at concurrency 32; 0 skips it (default: 120)
   --no-scaling                      skip the connection (1..64) and payload (1 KiB..256 KiB) sweeps
-  --quick                           smoke run: 5 s runs, 1 s warm-ups, no sweeps, no soak (under 3 minutes for all)
+  --quick                           smoke run: 4 s runs, 1 s warm-ups, no sweeps, no soak (under 3 minutes for all)
   --out FILE                        results JSON (default: bench/results/latest.json)
   --skip-build                      use the Release builds already in the artifacts path
   --keep                            keep the work folder (logs, raw outputs) instead of deleting it
@@ -50,7 +50,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --soak) SOAK="$2"; shift 2 ;;
     --no-scaling) SCALING=0; shift ;;
-    --quick) QUICK=1; DURATION=5; WARMUP=1; SOAK=0; SCALING=0; shift ;;
+    --quick) QUICK=1; DURATION=4; WARMUP=1; SOAK=0; SCALING=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
@@ -79,13 +79,14 @@ done
 WORK=$(mktemp -d /tmp/secretshare-bench.XXXXXX)
 chmod 755 "$WORK"
 mkdir -p "$WORK/results" "$WORK/raw"
-API_PID="" PG_DATA="" DYNAMO_PID="" SAMPLER_PID=""
+API_PID="" PG_DATA="" DYNAMO_PID="" SAMPLER_PID="" LOAD_PID=""
 
 # Stops everything this script started, by PID, whatever way the script ends.
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  [[ -n $LOAD_PID ]] && kill "$LOAD_PID" 2>/dev/null || true
   stop_api
   stop_postgres
   stop_dynamodb
@@ -214,7 +215,11 @@ measure() {
   api0=$(cpu_ticks "$API_PID"); db0=$(db_ticks); read -r m0 t0 < <(machine_ticks)
   start_sampler "$rss"
   start=$(date +%s.%N)
-  "$@"
+  # In the background and waited for, so that a signal to this script is handled at once, not after the run.
+  "$@" &
+  LOAD_PID=$!
+  wait "$LOAD_PID"
+  LOAD_PID=""
   end=$(date +%s.%N)
   stop_sampler
   api1=$(cpu_ticks "$API_PID"); db1=$(db_ticks); read -r m1 t1 < <(machine_ticks)
