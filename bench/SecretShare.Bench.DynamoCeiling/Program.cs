@@ -1,7 +1,8 @@
 // The DynamoDB ceiling for bench/run.sh: exactly the calls that SecretShare.Storage/DynamoDb/DynamoDbSecretRepository
 // makes for one request, in N concurrent loops against the same DynamoDB Local, with the same client settings.
 //   create    = PutItem with attribute_not_exists(#id)
-//   lifecycle = PutItem (create request), then UpdateItem ALL_NEW + DeleteItem of the burned item (reveal request)
+//   lifecycle = PutItem (create request), then UpdateItem ALL_NEW with the request marker + DeleteItem of the
+//               burned item (reveal request)
 //   metadata  = GetItem ConsistentRead with the state projection
 // Prints one JSON line: requests and lifecycles per second, per-request latency percentiles (a reveal request's
 // latency spans both of its calls, as the API's does), errors.
@@ -168,17 +169,19 @@ internal sealed class Calls(IAmazonDynamoDB dynamoDb, string table, int payloadB
         {
             TableName = table,
             Key = Key(id),
-            UpdateExpression = "SET #views = #views + :one, #failed_attempts = :zero",
+            UpdateExpression = "SET #views = #views + :one, #failed_attempts = :zero, #last_request = :request",
             ConditionExpression = "#access_hash = :hash AND #expires_at > :now AND (attribute_not_exists(#max_views) OR #views < #max_views)",
-            ExpressionAttributeNames = Names("views", "failed_attempts", "access_hash", "expires_at", "max_views"),
+            ExpressionAttributeNames = Names("views", "failed_attempts", "last_request", "access_hash", "expires_at", "max_views"),
             ExpressionAttributeValues = new()
             {
                 [":one"] = Number(1),
                 [":zero"] = Number(0),
                 [":hash"] = Binary(SHA256.HashData(accessToken)),
                 [":now"] = Number(now.ToUnixTimeSeconds()),
+                [":request"] = Binary(RandomNumberGenerator.GetBytes(16)), // the repository's request marker
             },
             ReturnValues = ReturnValue.ALL_NEW,
+            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
         });
         var item = response.Attributes;
         _ = item["encrypted_data"].B.ToArray();
