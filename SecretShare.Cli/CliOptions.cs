@@ -24,6 +24,18 @@ internal static partial class CliOptions
         HelpName = "P",
     };
 
+    /// <summary>--passphrase for commands that open an existing link.</summary>
+    public static Option<string?> LinkPassphrase() =>
+        Passphrase("The passphrase, if the secret has one (prompted for on a terminal when omitted).");
+
+    /// <summary>--server for commands that open an existing link, which names its own server.</summary>
+    public static Option<Uri?> LinkServer()
+    {
+        var server = Server();
+        server.Description = $"Server base URL (default: ${ServerEnvironmentVariable}, else the link's own).";
+        return server;
+    }
+
     public static Argument<ShareLink> Link() => new("link")
     {
         Description = "The share link, including the part after '#'.",

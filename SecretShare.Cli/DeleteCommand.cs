@@ -10,14 +10,13 @@ internal static class DeleteCommand
     public static Command Create(CliHost host)
     {
         var link = CliOptions.Link();
-        var passphrase = CliOptions.Passphrase("The passphrase, if the secret has one (prompted for on a terminal when omitted).");
+        var passphrase = CliOptions.LinkPassphrase();
         var manageToken = new Option<string?>("--manage-token")
         {
             Description = "Delete with the manage token printed by 'send' instead of the link's key and passphrase.",
             HelpName = "TOKEN",
         };
-        var server = CliOptions.Server();
-        server.Description = $"Server base URL (default: ${CliOptions.ServerEnvironmentVariable}, else the link's own).";
+        var server = CliOptions.LinkServer();
 
         var command = new Command("delete", "Delete a secret now, before it expires or is used up.") { link, passphrase, manageToken, server };
         command.Validators.Add(result =>

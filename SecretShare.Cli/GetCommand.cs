@@ -10,9 +10,8 @@ internal static class GetCommand
     public static Command Create(CliHost host)
     {
         var link = CliOptions.Link();
-        var passphrase = CliOptions.Passphrase("The passphrase, if the secret has one (prompted for on a terminal when omitted).");
-        var server = CliOptions.Server();
-        server.Description = $"Server base URL (default: ${CliOptions.ServerEnvironmentVariable}, else the link's own).";
+        var passphrase = CliOptions.LinkPassphrase();
+        var server = CliOptions.LinkServer();
 
         var command = new Command("get", "Reveal a secret (uses one view) and print it to stdout.") { link, passphrase, server };
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
