@@ -68,6 +68,10 @@ if [ -f "$results/dotnet.trx" ]; then
 fi
 
 [ "$dotnet_status" -eq 0 ] || [ "$dotnet_failed" -gt 0 ] || dotnet_failed=1
+if [ "$dotnet_failed" -gt 0 ] && [ -f "$results/dotnet.trx" ]; then
+  step "Failed .NET tests"
+  node "$REPO_ROOT/scripts/lib/trx-failures.mjs" "$results/dotnet.trx"
+fi
 printf '\nJavaScript: %s passed, %s failed; .NET: %s passed, %s failed\n' "$js_passed" "$js_failed" "$dotnet_passed" "$dotnet_failed"
 printf '%s passed, %s failed\n' "$((js_passed + dotnet_passed))" "$((js_failed + dotnet_failed))"
 [ "$js_status" -eq 0 ] && [ "$dotnet_status" -eq 0 ]
