@@ -11,12 +11,50 @@ internal static class ExternalProcess
 {
     public static bool IsRoot => Environment.UserName == "root";
 
-    /// <summary>A free loopback port (released again, so a tiny race with other programs is possible).</summary>
+    private static readonly Lock PortLock = new();
+    private static readonly HashSet<int> PortsHandedOut = [];
+
+    /// <summary>
+    /// A free loopback port for a server that a test starts. It lies below the kernel's ephemeral range, which bind(0)
+    /// and outgoing connections draw from: under load, thousands of client connections would otherwise take ports from
+    /// the same pool, and one could grab this port between the check here and the server's own bind (or while a
+    /// stopped database waits to start again on it). No port is handed out twice in a run.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var ephemeralStart = EphemeralPortRangeStart();
+        lock (PortLock)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(Math.Max(1024, ephemeralStart - 12_000), ephemeralStart);
+                if (!PortsHandedOut.Add(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // Taken by a program outside the tests; try another.
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No free loopback port below {ephemeralStart}.");
+    }
+
+    private static int EphemeralPortRangeStart()
+    {
+        const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(RangeFile) && int.TryParse(File.ReadAllText(RangeFile).Split('\t', ' ')[0], out var start) && start > 2048
+            ? start
+            : 32_768;
     }
 
     /// <summary>Runs a command to completion; throws with its output when it fails.</summary>
