@@ -85,6 +85,7 @@ public static class CliApp
         {
             SendCommand.Create(host),
             GetCommand.Create(host),
+            ExtendCommand.Create(host),
             DeleteCommand.Create(host),
         };
 

@@ -54,20 +54,23 @@ internal static partial class CliOptions
     };
 
     /// <summary>"unlimited" or a positive number; the server enforces its own upper bound.</summary>
-    public static ViewLimit? ParseViews(ArgumentResult result)
+    public static ViewLimit? ParseViews(ArgumentResult result) =>
+        string.Equals(result.Tokens.Single().Value.Trim(), "unlimited", StringComparison.OrdinalIgnoreCase)
+            ? ViewLimit.Unlimited
+            : ParseCount(result, "a positive number or 'unlimited'") is { } count ? ViewLimit.Of(count) : null;
+
+    /// <summary>A positive whole number; the server enforces its own upper bound.</summary>
+    public static int? ParseCount(ArgumentResult result) => ParseCount(result, "a positive number");
+
+    private static int? ParseCount(ArgumentResult result, string expected)
     {
         var text = result.Tokens.Single().Value.Trim();
-        if (string.Equals(text, "unlimited", StringComparison.OrdinalIgnoreCase))
-        {
-            return ViewLimit.Unlimited;
-        }
-
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
         {
-            return ViewLimit.Of(count);
+            return count;
         }
 
-        result.AddError($"--views must be a positive number or 'unlimited', not '{text}'.");
+        result.AddError($"{OptionName(result)} must be {expected}, not '{text}'.");
         return null;
     }
 
@@ -80,26 +83,26 @@ internal static partial class CliOptions
             && int.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             && n > 0)
         {
-            var unit = match.Groups["unit"].Value.ToLowerInvariant();
-            try
+            var duration = match.Groups["unit"].Value.ToLowerInvariant() switch
             {
-                return unit switch
-                {
-                    "m" => TimeSpan.FromMinutes(n),
-                    "h" => TimeSpan.FromHours(n),
-                    "d" => TimeSpan.FromDays(n),
-                    _ => TimeSpan.FromDays(7L * n),
-                };
-            }
-            catch (OverflowException)
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                "d" => TimeSpan.FromDays(n),
+                _ => TimeSpan.FromDays(7L * n),
+            };
+
+            // The API counts seconds in a 32-bit number; anything longer is refused here, not by an overflow later.
+            if (duration.TotalSeconds <= int.MaxValue)
             {
-                // Falls through to the error below.
+                return duration;
             }
         }
 
-        result.AddError($"--expires must be a duration like 1h, 1d, 7d or 30d (units m, h, d, w), not '{text}'.");
+        result.AddError($"{OptionName(result)} must be a duration like 1h, 1d, 7d or 30d (units m, h, d, w), not '{text}'.");
         return null;
     }
+
+    private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : "The value";
 
     private static Uri? ParseServer(ArgumentResult result)
     {

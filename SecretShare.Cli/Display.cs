@@ -14,4 +14,12 @@ internal static class Display
         1 => "1 view",
         var n => $"{n} views",
     };
+
+    /// <summary>"3 views left, until …" for a secret that is still there.</summary>
+    public static string ViewsLeft(int? viewsRemaining, DateTimeOffset expiresAt) => viewsRemaining switch
+    {
+        null => $"Unlimited views until {Time(expiresAt)}.",
+        1 => $"1 view left, until {Time(expiresAt)}.",
+        var n => $"{n} views left, until {Time(expiresAt)}.",
+    };
 }

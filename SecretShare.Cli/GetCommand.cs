@@ -45,13 +45,9 @@ internal static class GetCommand
         }
 
         await host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await host.Error.WriteLineAsync(opened switch
-        {
-            { Burned: true } => "That was the last view: the secret is now deleted.",
-            { ViewsRemaining: null } => $"Unlimited views until {Display.Time(opened.ExpiresAt)}.",
-            { ViewsRemaining: 1 } => $"1 view left, until {Display.Time(opened.ExpiresAt)}.",
-            _ => $"{opened.ViewsRemaining} views left, until {Display.Time(opened.ExpiresAt)}.",
-        }).ConfigureAwait(false);
+        await host.Error.WriteLineAsync(opened.Burned
+            ? "That was the last view: the secret is now deleted."
+            : Display.ViewsLeft(opened.ViewsRemaining, opened.ExpiresAt)).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 }

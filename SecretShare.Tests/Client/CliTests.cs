@@ -122,6 +122,45 @@ public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
     }
 
     [Fact]
+    public async Task Extend_adds_time_and_views_with_the_passphrase_and_uses_no_view()
+    {
+        var send = await Cli.RunAsync(["send", "--server", Server, "-p", "pw", "--extendable", "--expires", "1h", "--json"], stdin: "longer");
+        using var json = JsonDocument.Parse(send.Stdout);
+        var link = json.RootElement.GetProperty("link").GetString()!;
+        var sentExpiry = json.RootElement.GetProperty("expiresAt").GetDateTimeOffset();
+
+        var wrong = await Cli.RunAsync(["extend", link, "--add-views", "2", "-p", "not it"]);
+        Assert.Equal(ExitCodes.WrongPassphrase, wrong.ExitCode);
+        Assert.Contains("Wrong passphrase. 4 attempts left", wrong.Stderr);
+
+        var extend = await Cli.RunAsync(["extend", link, "--add-time", "1d", "--add-views", "2", "-p", "pw"]);
+        Assert.Equal((ExitCodes.Ok, ""), (extend.ExitCode, extend.Stdout));
+        Assert.Contains("Extended: 3 views left, until", extend.Stderr);
+        var metadata = await new SecretShareClient(Fixture.Client).GetMetadataAsync(ShareLink.Parse(link).Id, TestContext.Current.CancellationToken);
+        Assert.Equal((3, 3), (metadata.MaxViews, metadata.ViewsRemaining));
+        Assert.Equal(sentExpiry.AddDays(1), metadata.ExpiresAt);
+
+        // The right passphrase reset the failed attempts, and the secret still opens.
+        var get = await Cli.RunAsync(["get", link, "-p", "pw"]);
+        Assert.Equal((ExitCodes.Ok, "longer"), (get.ExitCode, get.Stdout));
+        Assert.Contains("2 views left", get.Stderr);
+    }
+
+    [Fact]
+    public async Task Extend_on_a_secret_that_is_not_extendable_exits_1_with_the_servers_reason()
+    {
+        var send = await Cli.RunAsync(["send", "--server", Server, "--views", "2"], stdin: "fixed");
+        var link = Cli.Lines(send.Stdout)[0];
+
+        var extend = await Cli.RunAsync(["extend", link, "--add-time", "1h"]);
+
+        Assert.Equal(ExitCodes.Usage, extend.ExitCode);
+        Assert.Contains("without permission to extend", extend.Stderr);
+        var metadata = await new SecretShareClient(Fixture.Client).GetMetadataAsync(ShareLink.Parse(link).Id, TestContext.Current.CancellationToken);
+        Assert.Equal(2, metadata.ViewsRemaining);
+    }
+
+    [Fact]
     public async Task Wrong_passphrases_exit_3_with_attempts_left_until_the_secret_is_deleted()
     {
         var send = await Cli.RunAsync(["send", "--server", Server, "-p", "right"], stdin: "x");
@@ -221,6 +260,10 @@ public sealed class CliOfflineTests
     [InlineData("get")]
     [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA")]
     [InlineData("get not-a-link")]
+    [InlineData("send --server http://s.invalid --expires 999999w")]
+    [InlineData("extend http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("extend http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --add-views 0")]
+    [InlineData("extend http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --add-time forever")]
     [InlineData("delete http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA -p a --manage-token b")]
     [InlineData("frobnicate")]
     public async Task Usage_errors_exit_1_with_a_message_on_stderr_and_no_request(string commandLine)

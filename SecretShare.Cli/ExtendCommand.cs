@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Net;
+using SecretShare.Client;
+
+namespace SecretShare.Cli;
+
+/// <summary><c>secretshare extend LINK</c>: add time and/or views to a secret its creator made extendable.</summary>
+internal static class ExtendCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var link = CliOptions.Link();
+        var passphrase = CliOptions.LinkPassphrase();
+        var addTime = new Option<TimeSpan?>("--add-time")
+        {
+            Description = "Time to add, like 1h, 1d or 7d (units m, h, d, w); the server caps the expiry at its maximum lifetime from now.",
+            HelpName = "DURATION",
+            CustomParser = CliOptions.ParseDuration,
+        };
+        var addViews = new Option<int?>("--add-views")
+        {
+            Description = "Views to add (a secret with unlimited views has none to add; the server bound applies to the total).",
+            HelpName = "N",
+            CustomParser = CliOptions.ParseCount,
+        };
+        var server = CliOptions.LinkServer();
+
+        var command = new Command("extend", "Add time or views to an extendable secret (uses no view).") { link, addTime, addViews, passphrase, server };
+        command.Validators.Add(result =>
+        {
+            // Presence, not values: a value that failed to parse already has its own error.
+            if (result.GetResult(addTime) is null && result.GetResult(addViews) is null)
+            {
+                result.AddError("Say what to add: --add-time, --add-views or both.");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
+            host,
+            () => RunAsync(
+                host,
+                parse.GetRequiredValue(link),
+                parse.GetValue(passphrase),
+                parse.GetValue(addTime),
+                parse.GetValue(addViews),
+                parse.GetValue(server),
+                cancellationToken),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliHost host, ShareLink link, string? passphrase, TimeSpan? addTime, int? addViews, Uri? server, CancellationToken cancellationToken)
+    {
+        using var http = CliApp.CreateHttpClient(host);
+        var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
+        passphrase = await SecretAccess.ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
+
+        SecretMetadata extended;
+        try
+        {
+            extended = await sharing.ExtendAsync(link, passphrase, addTime, addViews, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw SecretAccess.Refused(ex, passphrase);
+        }
+
+        await host.Error.WriteLineAsync($"Extended: {Display.ViewsLeft(extended.ViewsRemaining, extended.ExpiresAt)}").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}
