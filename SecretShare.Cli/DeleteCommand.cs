@@ -42,25 +42,32 @@ internal static class DeleteCommand
     private static async Task<int> RunAsync(
         CliHost host, ShareLink link, string? passphrase, string? manageToken, Uri? server, CancellationToken cancellationToken)
     {
-        using var http = CliApp.CreateHttpClient(host);
-        var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
-        try
+        if (string.IsNullOrWhiteSpace(manageToken))
         {
-            if (!string.IsNullOrWhiteSpace(manageToken))
+            await SecretAccess.CallWithLinkAsync(
+                host,
+                link,
+                passphrase,
+                server,
+                async (sharing, settled) =>
+                {
+                    await sharing.DeleteAsync(link, settled, cancellationToken).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var http = CliApp.CreateHttpClient(host);
+            var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
+            try
             {
                 await sharing.DeleteWithManageTokenAsync(link, manageToken.Trim(), cancellationToken).ConfigureAwait(false);
             }
-            else
+            catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
             {
-                passphrase = await SecretAccess.ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
-                await sharing.DeleteAsync(link, passphrase, cancellationToken).ConfigureAwait(false);
+                throw new CliException(ExitCodes.WrongPassphrase, "The manage token was not accepted." + CliApp.AttemptsText(ex.AttemptsRemaining));
             }
-        }
-        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
-        {
-            throw manageToken is null
-                ? SecretAccess.Refused(ex, passphrase)
-                : new CliException(ExitCodes.WrongPassphrase, "The manage token was not accepted." + CliApp.AttemptsText(ex.AttemptsRemaining));
         }
 
         await host.Error.WriteLineAsync("Deleted.").ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using SecretShare.Client;
 
 namespace SecretShare.Cli;
@@ -51,19 +50,9 @@ internal static class ExtendCommand
     private static async Task<int> RunAsync(
         CliHost host, ShareLink link, string? passphrase, TimeSpan? addTime, int? addViews, Uri? server, CancellationToken cancellationToken)
     {
-        using var http = CliApp.CreateHttpClient(host);
-        var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
-        passphrase = await SecretAccess.ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
-
-        SecretMetadata extended;
-        try
-        {
-            extended = await sharing.ExtendAsync(link, passphrase, addTime, addViews, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
-        {
-            throw SecretAccess.Refused(ex, passphrase);
-        }
+        var extended = await SecretAccess.CallWithLinkAsync(
+            host, link, passphrase, server, (sharing, settled) => sharing.ExtendAsync(link, settled, addTime, addViews, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
 
         await host.Error.WriteLineAsync($"Extended: {Display.ViewsLeft(extended.ViewsRemaining, extended.ExpiresAt)}").ConfigureAwait(false);
         return ExitCodes.Ok;

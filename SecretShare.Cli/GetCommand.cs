@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using SecretShare.Client;
 
 namespace SecretShare.Cli;
@@ -23,19 +22,9 @@ internal static class GetCommand
 
     private static async Task<int> RunAsync(CliHost host, ShareLink link, string? passphrase, Uri? server, CancellationToken cancellationToken)
     {
-        using var http = CliApp.CreateHttpClient(host);
-        var sharing = new SecretSharing(new SecretShareClient(http, SecretAccess.ResolveServer(host, server, link)));
-        passphrase = await SecretAccess.ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
-
-        OpenedSecret opened;
-        try
-        {
-            opened = await sharing.RevealAsync(link, passphrase, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
-        {
-            throw SecretAccess.Refused(ex, passphrase);
-        }
+        var opened = await SecretAccess.CallWithLinkAsync(
+            host, link, passphrase, server, (sharing, settled) => sharing.RevealAsync(link, settled, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
 
         // Data exactly as sent, so `get > file` reproduces it; a terminal gets a final newline.
         await host.Out.WriteAsync(opened.Text).ConfigureAwait(false);

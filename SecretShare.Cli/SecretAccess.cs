@@ -1,3 +1,4 @@
+using System.Net;
 using SecretShare.Client;
 
 namespace SecretShare.Cli;
@@ -7,6 +8,31 @@ internal static class SecretAccess
 {
     public static Uri ResolveServer(CliHost host, Uri? option, ShareLink link) =>
         CliApp.ResolveServer(host, option, link.BaseUrl)!;
+
+    /// <summary>
+    /// One call that proves access with the link: on the link's server, with the passphrase settled first, and with a
+    /// refused access token (403) reported as a wrong passphrase or key.
+    /// </summary>
+    public static async Task<T> CallWithLinkAsync<T>(
+        CliHost host,
+        ShareLink link,
+        string? passphrase,
+        Uri? server,
+        Func<SecretSharing, string?, Task<T>> call,
+        CancellationToken cancellationToken)
+    {
+        using var http = CliApp.CreateHttpClient(host);
+        var sharing = new SecretSharing(new SecretShareClient(http, ResolveServer(host, server, link)));
+        passphrase = await ResolvePassphraseAsync(host, sharing, link, passphrase, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(sharing, passphrase).ConfigureAwait(false);
+        }
+        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw Refused(ex, passphrase);
+        }
+    }
 
     /// <summary>
     /// Asks the server (GET, consumes nothing) whether a passphrase is needed, so that a missing one is
