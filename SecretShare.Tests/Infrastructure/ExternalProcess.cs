@@ -13,6 +13,7 @@ internal static class ExternalProcess
 
     private static readonly Lock PortLock = new();
     private static readonly HashSet<int> PortsHandedOut = [];
+    private static readonly int EphemeralPortRangeStart = ReadEphemeralPortRangeStart();
 
     /// <summary>
     /// A free loopback port for a server that a test starts. It lies below the kernel's ephemeral range, which bind(0)
@@ -22,12 +23,11 @@ internal static class ExternalProcess
     /// </summary>
     public static int FreePort()
     {
-        var ephemeralStart = EphemeralPortRangeStart();
         lock (PortLock)
         {
             for (var attempt = 0; attempt < 1000; attempt++)
             {
-                var port = Random.Shared.Next(Math.Max(1024, ephemeralStart - 12_000), ephemeralStart);
+                var port = Random.Shared.Next(Math.Max(1024, EphemeralPortRangeStart - 12_000), EphemeralPortRangeStart);
                 if (!PortsHandedOut.Add(port))
                 {
                     continue;
@@ -46,10 +46,10 @@ internal static class ExternalProcess
             }
         }
 
-        throw new InvalidOperationException($"No free loopback port below {ephemeralStart}.");
+        throw new InvalidOperationException($"No free loopback port below {EphemeralPortRangeStart}.");
     }
 
-    private static int EphemeralPortRangeStart()
+    private static int ReadEphemeralPortRangeStart()
     {
         const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
         return File.Exists(RangeFile) && int.TryParse(File.ReadAllText(RangeFile).Split('\t', ' ')[0], out var start) && start > 2048
