@@ -33,7 +33,7 @@ internal sealed record AppHostSettings(
     string AwsRegion)
 {
     public static AppHostSettings Read(IConfiguration configuration) => new(
-        ReadChoice(configuration, "Backend", Backend.DynamoDb, ("dynamodb", Backend.DynamoDb), ("postgres", Backend.Postgres), ("postgresql", Backend.Postgres)),
+        ReadChoice(configuration, "Backend", Backend.DynamoDb, ("dynamodb", Backend.DynamoDb), ("postgresql", Backend.Postgres), ("postgres", Backend.Postgres)),
         ReadChoice(configuration, "DatabaseRuntime", DatabaseRuntime.Auto,
             ("auto", DatabaseRuntime.Auto), ("container", DatabaseRuntime.Container), ("executable", DatabaseRuntime.Executable)),
         ReadPort(configuration, "Api:HttpPort", fallback: 5080),
@@ -59,9 +59,10 @@ internal sealed record AppHostSettings(
             }
         }
 
+        var names = choices.Select(choice => choice.Name).ToArray();
         throw new AppHostSettingsException(
-            $"Invalid {key} '{value}': use {string.Join(" or ", choices.Select(choice => $"'{choice.Name}'"))}, " +
-            $"for example `dotnet run --project SecretShare.AppHost -- --{key} {choices[^1].Name}`.");
+            $"Invalid {key} '{value}': use {string.Join(", ", names[..^1])} or {names[^1]}, " +
+            $"for example `dotnet run --project SecretShare.AppHost -- --{key} {names[^1]}`.");
     }
 
     private static int? ReadPort(IConfiguration configuration, string key, int fallback)
