@@ -134,6 +134,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot([CallerFilePath] string sourceFile = "") =>
+    public static string RepositoryRoot([CallerFilePath] string sourceFile = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, ".."));
 }

@@ -50,6 +50,9 @@ js_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/node.tap")
 js_passed=${js_passed:-0}
 js_failed=${js_failed:-$js_status}
 
+step "Restoring .NET tools (the Aspire CLI, for the manifest tests)"
+dotnet tool restore >/dev/null
+
 step "Building the solution"
 dotnet build "$REPO_ROOT/SecretShare.sln" -nologo -v quiet -clp:ErrorsOnly
 
