@@ -267,6 +267,8 @@ public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
                 var output = await ExternalProcess.RunAsync(
                     "bash",
                     ["-euo", "pipefail", "-c", session.Replace(DocumentedServer, Server, StringComparison.Ordinal)],
+                    // A handful of CLI starts, each deriving the key with 600000 PBKDF2 iterations, on a busy machine.
+                    timeout: TimeSpan.FromMinutes(3),
                     environment: new Dictionary<string, string?>
                     {
                         ["PATH"] = AppContext.BaseDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
