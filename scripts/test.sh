@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     --backend) backend=${2:-}; shift 2 ;;
     --backend=*) backend=${1#*=}; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) fail "unknown option '$1' (try --help)" ;;
   esac
 done

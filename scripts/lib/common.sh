@@ -6,6 +6,9 @@ step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 fail() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# print_usage SCRIPT: the comment block under the shebang, without the comment marks (the script's --help).
+print_usage() { awk 'NR == 1 { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$1"; }
+
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
 apt_install() {
