@@ -62,6 +62,7 @@ public abstract class AppHostTests<TFixture>(TFixture fixture) : IClassFixture<T
     protected static CancellationToken Token => TestContext.Current.CancellationToken;
 }
 
+[Trait("Backend", "Postgres")]
 public sealed class PostgresAppHostTests(PostgresAppHostFixture fixture) : AppHostTests<PostgresAppHostFixture>(fixture)
 {
     [Fact]
@@ -74,6 +75,7 @@ public sealed class PostgresAppHostTests(PostgresAppHostFixture fixture) : AppHo
     }
 }
 
+[Trait("Backend", "DynamoDb")]
 public sealed class DynamoDbAppHostTests(DynamoDbAppHostFixture fixture) : AppHostTests<DynamoDbAppHostFixture>(fixture)
 {
     [Fact]

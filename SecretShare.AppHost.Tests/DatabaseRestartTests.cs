@@ -39,8 +39,10 @@ public abstract class DatabaseRestartTests<TFixture>(TFixture fixture, string da
     }
 }
 
+[Trait("Backend", "Postgres")]
 public sealed class PostgresDatabaseRestartTests(PostgresAppHostFixture fixture)
     : DatabaseRestartTests<PostgresAppHostFixture>(fixture, "postgres");
 
+[Trait("Backend", "DynamoDb")]
 public sealed class DynamoDbDatabaseRestartTests(DynamoDbAppHostFixture fixture)
     : DatabaseRestartTests<DynamoDbAppHostFixture>(fixture, "dynamodb");
