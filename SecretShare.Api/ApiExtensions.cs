@@ -7,7 +7,6 @@ using Microsoft.OpenApi;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
-using SecretShare.ServiceDefaults;
 
 namespace SecretShare.Api;
 
@@ -81,7 +80,6 @@ public static class ApiExtensions
         app.UseCloseForOversizeRequestBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouteNamedSpans();
         app.UseRateLimiter();
 
         app.UseDefaultFiles();
