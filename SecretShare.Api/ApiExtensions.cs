@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
@@ -86,6 +87,13 @@ public static class ApiExtensions
         app.UseStaticFiles();
 
         app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            // The API reference at /scalar, on the document above, from the package's own files: no CDN, no web fonts.
+            // Its page runs one inline script, allowed by a per-request nonce (SecurityHeaders).
+            app.MapScalarApiReference(options => options.WithTitle("SecretShare API").WithNonce().DisableDefaultFonts());
+        }
+
         app.MapDefaultEndpoints();
         app.MapSecretsApi();
 
