@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
-using SecretShare.ServiceDefaults;
 using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Api;
@@ -82,13 +82,19 @@ public static class ApiExtensions
         app.UseCloseForOversizeRequestBodies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouteNamedSpans();
         app.UseRateLimiter();
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
         app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            // The API reference at /scalar, on the document above, from the package's own files: no CDN, no web fonts.
+            // Its page runs one inline script, allowed by a per-request nonce (SecurityHeaders).
+            app.MapScalarApiReference(options => options.WithTitle("SecretShare API").WithNonce().DisableDefaultFonts());
+        }
+
         app.MapDefaultEndpoints();
         app.MapSecretsApi();
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SecretShare.Cleanup;
-using SecretShare.ServiceDefaults;
 using SecretShare.Storage;
 using SecretShare.Storage.Configuration;
 

@@ -1,5 +1,6 @@
 using Amazon;
 using Amazon.DynamoDBv2;
+using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -33,7 +34,8 @@ public static class StorageServiceCollectionExtensions
         switch (backend)
         {
             case PostgresBackend postgres:
-                services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres.ConnectionString) { Name = "secretsdb" }.Build());
+                // Named, so that Npgsql's spans and pool metrics carry the name instead of the connection string.
+                services.AddNpgsqlDataSource(postgres.ConnectionString, dataSource => dataSource.Name = "secretsdb");
                 services.AddDbContextPool<SecretsDbContext>((provider, options) =>
                     options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
                 services.AddScoped<ISecretRepository, PostgresSecretRepository>();
@@ -44,7 +46,8 @@ public static class StorageServiceCollectionExtensions
 
             case DynamoDbBackend dynamo:
                 services.AddSingleton(dynamo);
-                services.AddSingleton<IAmazonDynamoDB>(_ => CreateDynamoDbClient(dynamo, builder.Configuration));
+                services.AddDefaultAWSOptions(DynamoDbClientOptions(dynamo, builder.Configuration));
+                services.AddAWSService<IAmazonDynamoDB>();
                 services.AddSingleton<ISecretRepository, DynamoDbSecretRepository>();
                 services.AddSingleton<DynamoDbTableProvisioner>();
                 services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DatabaseHealthCheck, tags: [DatabaseHealthCheck]);
@@ -54,30 +57,30 @@ public static class StorageServiceCollectionExtensions
         return backend;
     }
 
-    private static AmazonDynamoDBClient CreateDynamoDbClient(DynamoDbBackend backend, IConfiguration configuration)
+    /// <summary>The SDK's own settings (the <c>AWS</c> section, profiles, the credential chain) with SPEC's variables on top.</summary>
+    private static AWSOptions DynamoDbClientOptions(DynamoDbBackend backend, IConfiguration configuration)
     {
-        var config = new AmazonDynamoDBConfig
-        {
-            // Fail fast during an outage instead of holding requests for the SDK's long defaults.
-            Timeout = TimeSpan.FromSeconds(5),
-            MaxErrorRetry = 2,
-        };
+        var options = configuration.GetAWSOptions();
+
+        // Fail fast during an outage instead of holding requests for the SDK's long defaults.
+        options.DefaultClientConfig.Timeout = TimeSpan.FromSeconds(5);
+        options.DefaultClientConfig.MaxErrorRetry = 2;
         if (backend.EndpointOverride is { } endpoint)
         {
-            config.ServiceURL = endpoint;
-            config.AuthenticationRegion = backend.Region ?? StorageBackend.DefaultRegion;
+            options.DefaultClientConfig.ServiceURL = endpoint;
+            options.DefaultClientConfig.AuthenticationRegion = backend.Region ?? StorageBackend.DefaultRegion;
 
             // A local endpoint ignores credentials; spare developers from inventing some.
             if (string.IsNullOrEmpty(configuration[EnvironmentVariables.AwsAccessKeyId]))
             {
-                return new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), config);
+                options.Credentials = new BasicAWSCredentials(LocalDevelopment.AccessKeyId, LocalDevelopment.SecretAccessKey);
             }
         }
         else if (backend.Region is { } region)
         {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            options.Region = RegionEndpoint.GetBySystemName(region);
         }
 
-        return new AmazonDynamoDBClient(config);
+        return options;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using SecretShare.ServiceDefaults;
 
 namespace SecretShare.Api.Secrets;
 
@@ -15,7 +14,7 @@ public sealed class SecretShareMetrics
 
     public SecretShareMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(Telemetry.SourceName);
+        var meter = meterFactory.Create(Extensions.SecretShareMeterName);
         created = meter.CreateCounter<long>("secretshare.secrets.created", "{secret}", "Secrets created");
         revealed = meter.CreateCounter<long>("secretshare.secrets.revealed", "{view}", "Views taken by reveals");
         burned = meter.CreateCounter<long>("secretshare.secrets.burned", "{secret}", "Secrets deleted by their last view, by failed attempts or by their owner");

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
+using SecretShare.Api.Infrastructure;
 using SecretShare.Tests.Infrastructure;
 
 namespace SecretShare.Tests.Reliability;
@@ -78,5 +80,40 @@ public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixtur
         Assert.NotNull(refused.Headers.RetryAfter);
 
         Assert.Equal([200, 201, 204, 304, 400, 403, 404, 405, 413, 415, 429], seen.Select(s => s.Status).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task The_API_reference_is_at_scalar_in_Development_only_with_its_script_allowed_by_a_fresh_nonce()
+    {
+        using (var production = await fixture.Client.GetAsync("scalar"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, production.StatusCode);
+        }
+
+        await using var app = fixture.CreateApp(new Dictionary<string, string?> { ["environment"] = "Development" });
+        using var client = app.CreateHttpClient();
+        var nonces = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var page = await client.GetAsync("scalar");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            ReliabilitySupport.AssertSecurityHeaders(page, "GET /scalar");
+            var html = await page.Content.ReadAsStringAsync();
+            var nonce = Regex.Match(html, "nonce=\"([^\"]+)\"").Groups[1].Value;
+            Assert.NotEmpty(nonce);
+            Assert.Equal(SecurityHeaders.ApiReferencePolicy(nonce), page.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Contains("SecretShare API", html, StringComparison.Ordinal);
+            nonces.Add(nonce);
+
+            // Every script comes from the service itself, and is served.
+            foreach (var source in Regex.Matches(html, "<script[^>]* src=\"([^\"]+)\"").Select(m => m.Groups[1].Value))
+            {
+                Assert.DoesNotContain("//", source, StringComparison.Ordinal);
+                using var script = await client.GetAsync(new Uri(new Uri(client.BaseAddress!, "scalar/"), source));
+                Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+            }
+        }
+
+        Assert.NotEqual(nonces[0], nonces[1]);
     }
 }
