@@ -92,9 +92,10 @@ internal static class GetCommand
 
         var folder = output?.FullName ?? FreeFolder(Path.Combine(Environment.CurrentDirectory, $"secretshare-{link.Id[..8]}"));
         Directory.CreateDirectory(folder);
+        var received = new ReceivedFiles(folder, force);
         foreach (var file in opened.Files)
         {
-            var path = await ReceivedFiles.WriteAsync(folder, file, force, cancellationToken).ConfigureAwait(false);
+            var path = await received.WriteAsync(file, cancellationToken).ConfigureAwait(false);
             await host.Error.WriteLineAsync($"Saved {path} ({Display.Bytes(file.Data.Length)}).").ConfigureAwait(false);
         }
     }
