@@ -99,7 +99,7 @@ public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
 
         var send = await Cli.RunAsync(["send", "--server", Server, "--file", binaryPath, "-f", notesPath, "--views", "3"], stdin: "see attached");
         Assert.Equal(ExitCodes.Ok, send.ExitCode);
-        Assert.Contains("2 files (key.bin, 5,000 bytes; notes.txt, 11 bytes)", send.Stderr);
+        Assert.Contains("2 files (key.bin, 5,000 bytes; notes.txt, 8 bytes)", send.Stderr);
         var link = Assert.Single(Cli.Lines(send.Stdout));
 
         // Without --output nothing binary reaches the terminal; the user is told how to save the files.
