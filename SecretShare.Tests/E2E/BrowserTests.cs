@@ -443,9 +443,15 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         Assert.True(await ScrollWidthAsync(page) <= 360, $"Create page scrollWidth {await ScrollWidthAsync(page)} > 360");
 
         await page.Locator("#generate-passphrase").ClickAsync();
+        var longName = new string('n', 150) + ".txt";
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = longName, MimeType = "text/plain", Buffer = [1, 2, 3] });
+        await Expect(page.Locator("#file-list li")).ToHaveCountAsync(1);
+        Assert.True(await ScrollWidthAsync(page) <= 360, $"Create page with a file scrollWidth {await ScrollWidthAsync(page)} > 360");
         var longLine = "ssh-ed25519 " + new string('A', 300) + " someone@example.com";
         var created = await CreateInBrowserAsync(page, longLine, navigate: false, views: 2, extendable: true);
         Assert.True(await ScrollWidthAsync(page) <= 360, $"Create result scrollWidth {await ScrollWidthAsync(page)} > 360");
+        var qr = await page.Locator("#share-qr").BoundingBoxAsync();
+        Assert.True(qr is { Width: > 100 and <= 360 }, $"QR code box {qr?.Width} px wide");
         await ScreenshotAsync(page, "create-result-360px");
 
         var passphrase = await page.Locator("#passphrase-display").InputValueAsync();
@@ -455,6 +461,7 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         Assert.True(await ScrollWidthAsync(view) <= 360, $"View page scrollWidth {await ScrollWidthAsync(view)} > 360");
         await RevealAsync(view, null, passphrase);
         await Expect(view.Locator("#revealed-text")).ToHaveValueAsync(longLine);
+        await Expect(view.Locator("#revealed-files li")).ToHaveCountAsync(1);
         Assert.True(await ScrollWidthAsync(view) <= 360, $"Reveal page scrollWidth {await ScrollWidthAsync(view)} > 360");
         await ScreenshotAsync(view, "reveal-360px");
         AssertCleanRun();
@@ -486,6 +493,7 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         await Expect(page.Locator("#status")).ToContainTextAsync("Removed mistake.txt.");
         await Expect(page.Locator("#file-list .file-name")).ToHaveTextAsync(["notes.txt (22 bytes)", "page.html (61 bytes)", "dropped.bin (2.9 KB)"]);
         await Expect(page.Locator("#file-list button[aria-label='Remove dropped.bin']")).ToBeFocusedAsync();
+        await ScreenshotAsync(page, "create-with-files");
 
         var created = await CreateInBrowserAsync(page, "see the files", views: 2, navigate: false);
         await Expect(page.Locator("#file-list")).ToBeHiddenAsync();
@@ -494,6 +502,7 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         await RevealAsync(view, created.LinkText);
         await Expect(view.Locator("#revealed-text")).ToHaveValueAsync("see the files");
         await Expect(view.Locator("#revealed-files li")).ToHaveCountAsync(3);
+        await ScreenshotAsync(view, "reveal-with-files");
         var pagesBefore = context.Pages.Count;
         foreach (var (name, bytes) in new[] { ("notes.txt", notes), ("page.html", html), ("dropped.bin", dropped) })
         {
