@@ -90,7 +90,7 @@ internal static class GetCommand
             return;
         }
 
-        var folder = output?.FullName ?? FreeFolder(Path.Combine(Environment.CurrentDirectory, $"secretshare-{link.Id[..8]}"));
+        var folder = output?.FullName ?? FreeFolder(Path.Combine(host.WorkingDirectory, $"secretshare-{link.Id[..8]}"));
         Directory.CreateDirectory(folder);
         var received = new ReceivedFiles(folder, force);
         foreach (var file in opened.Files)

@@ -127,6 +127,27 @@ public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
     }
 
     [Fact]
+    public async Task Files_of_a_last_view_without_output_are_saved_into_a_new_folder_not_lost()
+    {
+        using var folder = new TempFolder();
+        var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
+        var sent = await sharing.SendAsync(new SecretEnvelope("text too", [new SecretFile("a.bin", null, [7, 8])]), cancellationToken: TestContext.Current.CancellationToken);
+        var taken = folder.Write($"secretshare-{sent.Link.Id[..8]}/a.bin", [1]);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var host = new CliHost { In = new StringReader(""), Out = stdout, Error = stderr, WorkingDirectory = folder.Path };
+
+        var exitCode = await CliApp.RunAsync(["get", sent.Link.ToString()], host, TestContext.Current.CancellationToken);
+
+        Assert.Equal((ExitCodes.Ok, "text too"), (exitCode, stdout.ToString()));
+        var saved = Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-2", "a.bin");
+        Assert.Equal([7, 8], await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
+        Assert.Equal([1], await File.ReadAllBytesAsync(taken, TestContext.Current.CancellationToken));
+        Assert.Contains($"Saved {saved} (2 bytes)", stderr.ToString());
+        Assert.Contains("last view", stderr.ToString());
+    }
+
+    [Fact]
     public async Task Received_file_names_stay_inside_the_output_folder_and_never_replace_a_file_silently()
     {
         using var folder = new TempFolder();
