@@ -24,7 +24,7 @@ import {
 } from './protocol.js';
 import { createSecret, deleteSecret, getLimits, describeError, ApiError } from './api.js';
 import { generatePassphrase } from './wordlist.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, formatBytes, payloadBudget, readAttachment } from './files.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, fileListItem, formatBytes, payloadBudget, readAttachment } from './files.js';
 import { drawQrCode, clearQrCode } from './qr.js';
 import {
   $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton, formatExpiry,
@@ -240,20 +240,9 @@ function updateSizeHint() {
 function setAttachments(list) {
   attachments = list;
   attachmentsJsonSize = filesJsonSize(list.map((attachment) => attachment.entry));
-  fileList.replaceChildren(...list.map((attachment, index) => {
-    const item = document.createElement('li');
-    const label = document.createElement('span');
-    label.className = 'file-name';
-    label.textContent = `${attachment.entry.name} (${formatBytes(attachment.size)})`;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'secondary remove-file';
-    remove.textContent = 'Remove';
-    remove.setAttribute('aria-label', `Remove ${attachment.entry.name}`);
-    remove.addEventListener('click', () => removeAttachment(index));
-    item.append(label, remove);
-    return item;
-  }));
+  fileList.replaceChildren(...list.map((attachment, index) => fileListItem(attachment.entry.name, attachment.size, {
+    label: 'Remove', className: 'secondary remove-file', onClick: () => removeAttachment(index),
+  })));
   show(fileList, list.length > 0);
   updateSizeHint();
 }

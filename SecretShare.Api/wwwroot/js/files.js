@@ -48,6 +48,25 @@ export async function readAttachment(file) {
 }
 
 /**
+ * A list item for a file: "name (size)" and one button, whose aria-label names the file ("Remove x.txt").
+ * Used for attached files (create page) and received ones (view page).
+ */
+export function fileListItem(name, size, { label, className, onClick }) {
+  const item = document.createElement('li');
+  const text = document.createElement('span');
+  text.className = 'file-name';
+  text.textContent = `${name} (${formatBytes(size)})`;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = className;
+  button.textContent = label;
+  button.setAttribute('aria-label', `${label} ${name}`);
+  button.addEventListener('click', onClick);
+  item.append(text, button);
+  return item;
+}
+
+/**
  * Saves received bytes through the browser's download, never displaying them: the Blob is always
  * application/octet-stream (the sender's declared type is not trusted) and the name is made safe.
  */

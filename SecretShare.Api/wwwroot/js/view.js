@@ -22,7 +22,7 @@
 //   #status           aria-live polite         #error            role=alert
 
 import { deriveKeys, decryptSecret, envelopeFiles, parseLinkKey, parseSecretPath, DecryptionError } from './protocol.js';
-import { downloadFile, formatBytes, safeFileName } from './files.js';
+import { downloadFile, fileListItem, safeFileName } from './files.js';
 import { getSecret, revealSecret, extendSecret, deleteSecret, describeError, ApiError } from './api.js';
 import {
   $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton,
@@ -131,21 +131,14 @@ function markGone(message, { keepRevealed = true } = {}) {
 function showFiles(files, text) {
   revealedFiles.replaceChildren(...files.map((file) => {
     const name = safeFileName(file.name);
-    const item = document.createElement('li');
-    const label = document.createElement('span');
-    label.className = 'file-name';
-    label.textContent = `${name} (${formatBytes(file.bytes.length)})`;
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'primary download-file';
-    button.textContent = 'Download';
-    button.setAttribute('aria-label', `Download ${name}`);
-    button.addEventListener('click', () => {
-      downloadFile({ name, bytes: file.bytes });
-      setStatus(`Download of ${name} started.`);
+    return fileListItem(name, file.bytes.length, {
+      label: 'Download',
+      className: 'primary download-file',
+      onClick: () => {
+        downloadFile({ name, bytes: file.bytes });
+        setStatus(`Download of ${name} started.`);
+      },
     });
-    item.append(label, button);
-    return item;
   }));
   show(revealedFilesGroup, files.length > 0);
   show(revealedTextGroup, text !== '' || files.length === 0);
