@@ -525,11 +525,17 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         var page = await NewPageAsync();
         await page.GotoAsync("/");
         await page.Locator("#secret-text").FillAsync("x");
+
+        // A file larger than the whole limit is not even attached.
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "huge.iso", MimeType = "application/octet-stream", Buffer = new byte[300_000] });
+        await Expect(page.Locator("#error")).ToContainTextAsync("Not attached: huge.iso (293 KB). Each file must be well under the limit of 256 KB");
+        await Expect(page.Locator("#file-list")).ToBeHiddenAsync();
+
         await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "big.bin", MimeType = "application/octet-stream", Buffer = new byte[200_000] });
 
         // The exact size the CLI would compute for the same envelope.
         var size = SecretProtocol.PayloadSize(new SecretEnvelope("x", [new SecretFile("big.bin", "application/octet-stream", new byte[200_000])]));
-        var over = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(size - 262_144) / 1024.0:0.0} KB");
+        var over = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(size - 262_144) / 1024.0:0.#} KB");
         await Expect(page.Locator("#size-hint")).ToContainTextAsync($"Too large: {over} over the limit of 256 KB");
         await page.Locator("#create-button").ClickAsync();
 

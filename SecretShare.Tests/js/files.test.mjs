@@ -91,6 +91,8 @@ describe('room left under the limit', () => {
     assert.equal(formatBytes(1023), '1023 bytes');
     assert.equal(formatBytes(1536), '1.5 KB');
     assert.equal(formatBytes(262144), '256 KB');
+    assert.equal(formatBytes(300000), '293 KB');
+    assert.equal(formatBytes(262104), '256 KB');
     assert.equal(formatBytes(3 * 1024 * 1024), '3 MB');
   });
 });

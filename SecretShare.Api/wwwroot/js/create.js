@@ -254,13 +254,23 @@ function describeRoom() {
 
 async function addFiles(fileObjects) {
   const added = [];
+  const tooLarge = [];
   for (const file of fileObjects) {
+    // Not even read: it could never fit, and a huge file would only fill memory.
+    if (file.size > maxPayloadBytes) {
+      tooLarge.push(`${file.name} (${formatBytes(file.size)})`);
+      continue;
+    }
     try {
       const attachment = await readAttachment(file);
       added.push({ entry: encodeFile(attachment), size: attachment.bytes.length });
     } catch {
       showError(`${file.name} could not be read.`);
     }
+  }
+  if (tooLarge.length > 0) {
+    showError(`Not attached: ${tooLarge.join(', ')}. Each file must be well under the limit of ${formatBytes(maxPayloadBytes)}, `
+      + 'which counts files a third larger once encoded.');
   }
   if (added.length === 0) return;
   setInvalid(secretText, false);

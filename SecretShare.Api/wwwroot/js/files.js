@@ -25,12 +25,12 @@ export function safeFileName(name, fallback = 'file') {
   return text === '' ? fallback : text;
 }
 
-/** "0 bytes", "1 byte", "999 bytes", "1.5 KB", "256 KB", "1.2 MB" (1 KB = 1024 bytes, as the limit is stated). */
+/** "0 bytes", "1 byte", "999 bytes", "1.5 KB", "256 KB", "1.2 MB": one decimal at most (1 KB = 1024 bytes). */
 export function formatBytes(count) {
   const n = Math.abs(count);
   if (n < 1024) return `${count} byte${n === 1 ? '' : 's'}`;
   const [value, unit] = n < 1024 * 1024 ? [count / 1024, 'KB'] : [count / (1024 * 1024), 'MB'];
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+  return `${Number(value.toFixed(1))} ${unit}`;
 }
 
 /**
