@@ -8,6 +8,7 @@ using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
 using SecretShare.ServiceDefaults;
+using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Api;
 
@@ -17,7 +18,7 @@ public static class ApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<SecretLimitsOptions>()
-            .BindConfiguration(SecretLimitsOptions.SectionName)
+            .BindStartupConfiguration(SecretLimitsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretLimitsOptions>, SecretLimitsOptions.Validator>();
@@ -39,7 +40,7 @@ public static class ApiExtensions
         });
 
         // The only large body is a creation; the limit applies before anything is buffered. Slow clients are cut off.
-        services.AddOptions<KestrelLimitsOptions>().BindConfiguration(KestrelLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KestrelLimitsOptions>().BindStartupConfiguration(KestrelLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecretLimitsOptions>, IOptions<KestrelLimitsOptions>>((kestrel, limits, slow) =>
         {
             kestrel.AddServerHeader = false;

@@ -30,4 +30,20 @@ public static class StorageErrors
 
         return false;
     }
+
+    /// <summary>
+    /// After a PostgreSQL connection failure, drops the idle pooled connections too: when the server restarts every one
+    /// of them is dead, and each would otherwise fail one more request before the pool notices.
+    /// </summary>
+    public static void DropIdleConnectionsAfter(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException and not PostgresException || current is PostgresException { SqlState: ['0', '8', ..] or ['5', '7', ..] })
+            {
+                NpgsqlConnection.ClearAllPools();
+                return;
+            }
+        }
+    }
 }

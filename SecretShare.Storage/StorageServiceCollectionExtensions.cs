@@ -28,7 +28,7 @@ public static class StorageServiceCollectionExtensions
         var services = builder.Services;
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindStartupConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         switch (backend)
         {

@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     --backend) backend=${2:-}; shift 2 ;;
     --backend=*) backend=${1#*=}; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) print_usage "$0"; exit 0 ;;
     *) fail "unknown option '$1' (try --help)" ;;
   esac
 done
@@ -50,27 +50,39 @@ js_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/node.tap")
 js_passed=${js_passed:-0}
 js_failed=${js_failed:-$js_status}
 
+step "Restoring .NET tools (the Aspire CLI, for the manifest tests)"
+dotnet tool restore >/dev/null
+
 step "Building the solution"
-dotnet build "$REPO_ROOT/SecretShare.Local.slnf" -nologo -v quiet -clp:ErrorsOnly
+dotnet build "$REPO_ROOT/SecretShare.sln" -nologo -v quiet -clp:ErrorsOnly
 
-step ".NET tests on real servers (backend: $backend; browser tests on $E2E_DATABASE)"
-set +e
-dotnet test "$REPO_ROOT/SecretShare.Tests" --no-build -nologo "${filter[@]}" \
-  --logger "console;verbosity=normal" --logger "trx;LogFileName=dotnet.trx" --results-directory "$results" "${extra[@]}"
-dotnet_status=$?
-set -e
+# One project after the other: each starts real servers, and the AppHost tests whole distributed applications.
+dotnet_status=0
+for project in SecretShare.Tests SecretShare.AppHost.Tests; do
+  step ".NET tests: $project (backend: $backend; browser tests on $E2E_DATABASE)"
+  set +e
+  dotnet test "$REPO_ROOT/$project" --no-build -nologo "${filter[@]}" \
+    --logger "console;verbosity=normal" --logger "trx;LogFileName=$project.trx" --results-directory "$results" "${extra[@]}"
+  status=$?
+  set -e
+  [ "$status" -eq 0 ] || dotnet_status=$status
+done
 
-counter() { grep -o "$1=\"[0-9]*\"" "$results/dotnet.trx" | head -n 1 | grep -o '[0-9]*' || echo 0; }
-dotnet_passed=0 dotnet_failed=0
-if [ -f "$results/dotnet.trx" ]; then
-  dotnet_passed=$(counter passed)
-  dotnet_failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
-fi
+# Totals over every TRX file; a run that failed without a TRX (a crash) still counts as a failure.
+counter() {
+  awk -v key="$1" 'match($0, /<Counters [^>]*/) { c = substr($0, RSTART, RLENGTH)
+      if (match(c, " " key "=\"[0-9]+\"")) { v = substr(c, RSTART, RLENGTH); gsub(/[^0-9]/, "", v); sum += v } }
+    END { print sum + 0 }' "$results"/*.trx 2>/dev/null || echo 0
+}
+dotnet_passed=$(counter passed)
+dotnet_failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
 
 [ "$dotnet_status" -eq 0 ] || [ "$dotnet_failed" -gt 0 ] || dotnet_failed=1
-if [ "$dotnet_failed" -gt 0 ] && [ -f "$results/dotnet.trx" ]; then
+if [ "$dotnet_failed" -gt 0 ]; then
   step "Failed .NET tests"
-  node "$REPO_ROOT/scripts/lib/trx-failures.mjs" "$results/dotnet.trx"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] && node "$REPO_ROOT/scripts/lib/trx-failures.mjs" "$trx"
+  done
 fi
 printf '\nJavaScript: %s passed, %s failed; .NET: %s passed, %s failed\n' "$js_passed" "$js_failed" "$dotnet_passed" "$dotnet_failed"
 printf '%s passed, %s failed\n' "$((js_passed + dotnet_passed))" "$((js_failed + dotnet_failed))"

@@ -52,6 +52,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
             case var outage when StorageErrors.IsUnavailable(outage):
                 LogStorageUnavailable(exception.GetType().Name);
+                StorageErrors.DropIdleConnectionsAfter(outage);
                 problem.ProblemDetails.Status = StatusCodes.Status503ServiceUnavailable;
                 problem.ProblemDetails.Title = "Storage unavailable";
                 problem.ProblemDetails.Detail = "The database cannot be reached right now. Nothing was changed; try again shortly.";

