@@ -97,6 +97,7 @@ public static class ApiExtensions
 
         app.MapDefaultEndpoints();
         app.MapSecretsApi();
+        app.MapLimitsApi();
 
         // The view page is one static file for every secret id; the id and key are read by the page itself.
         app.MapGet("/s/{id}", (IWebHostEnvironment environment) =>

@@ -24,6 +24,9 @@ public sealed class CliHost
 
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where files of a last view are saved when <c>get</c> has no <c>--output</c>.</summary>
+    public string WorkingDirectory { get; init; } = System.Environment.CurrentDirectory;
+
     /// <summary>Transport for API calls; null for the default. Not disposed by the CLI.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 

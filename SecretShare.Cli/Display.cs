@@ -22,4 +22,11 @@ internal static class Display
         1 => $"1 view left, until {Time(expiresAt)}.",
         var n => $"{n} views left, until {Time(expiresAt)}.",
     };
+
+    /// <summary>"812 bytes", "1 byte"; exact, because a limit is exact.</summary>
+    public static string Bytes(long count) => count == 1 ? "1 byte" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} bytes";
+
+    /// <summary>"2 files (a.txt, 10 bytes; b.bin, 3 bytes)".</summary>
+    public static string Files(IReadOnlyCollection<SecretShare.Client.SecretFile> files) =>
+        $"{(files.Count == 1 ? "1 file" : $"{files.Count} files")} ({string.Join("; ", files.Select(f => $"{f.Name}, {Bytes(f.Data.Length)}"))})";
 }

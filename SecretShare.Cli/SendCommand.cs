@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SecretShare.Client;
@@ -9,8 +8,6 @@ namespace SecretShare.Cli;
 /// <summary><c>secretshare send</c>: read a secret, encrypt it locally, create it on the server, print the link.</summary>
 internal static class SendCommand
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static Command Create(CliHost host)
     {
         var views = new Option<ViewLimit?>("--views")
@@ -32,10 +29,11 @@ internal static class SendCommand
             Description = "Generate a 5-word passphrase and print it on its own line after the link.",
         };
         var extendable = new Option<bool>("--extendable") { Description = "Let the recipient add time or views later." };
-        var file = new Option<FileInfo?>("--file", "-f")
+        var files = new Option<FileInfo[]>("--file", "-f")
         {
-            Description = "Read the secret from this UTF-8 text file instead of stdin.",
+            Description = "Attach this file (repeatable). The text from stdin is then optional.",
             HelpName = "PATH",
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var server = CliOptions.Server();
         var json = new Option<bool>("--json")
@@ -43,9 +41,9 @@ internal static class SendCommand
             Description = "Print one JSON object {link, passphrase, expiresAt, maxViews, extendable, manageToken, ...} instead of text.",
         };
 
-        var command = new Command("send", "Encrypt a secret from stdin (or --file) on this machine and print its share link.")
+        var command = new Command("send", "Encrypt a secret from stdin, and files, on this machine and print its share link.")
         {
-            views, expires, passphrase, generate, extendable, file, server, json,
+            views, expires, passphrase, generate, extendable, files, server, json,
         };
         command.Validators.Add(result =>
         {
@@ -63,7 +61,7 @@ internal static class SendCommand
                     parse.GetValue(expires),
                     parse.GetValue(generate) ? PassphraseGenerator.Generate() : parse.GetValue(passphrase),
                     parse.GetValue(extendable),
-                    parse.GetValue(file),
+                    parse.GetValue(files) ?? [],
                     parse.GetValue(server),
                     parse.GetValue(json)),
                 cancellationToken),
@@ -81,12 +79,16 @@ internal static class SendCommand
             throw CliException.Usage("--passphrase must not be empty.");
         }
 
-        var text = await ReadSecretAsync(host, request.File, cancellationToken).ConfigureAwait(false);
+        var attachments = await ReadFilesAsync(request.Files, cancellationToken).ConfigureAwait(false);
+        var text = await ReadTextAsync(host, attachments.Count > 0, cancellationToken).ConfigureAwait(false);
+        var envelope = new SecretEnvelope(text, attachments.Count > 0 ? attachments : null);
 
         using var http = CliApp.CreateHttpClient(host);
-        var sharing = new SecretSharing(new SecretShareClient(http, server));
+        var client = new SecretShareClient(http, server);
+        await CheckSizeAsync(client, envelope, cancellationToken).ConfigureAwait(false);
+        var sharing = new SecretSharing(client);
         var sent = await sharing.SendAsync(
-            text,
+            envelope,
             new SendOptions
             {
                 ExpiresIn = request.ExpiresIn,
@@ -111,8 +113,9 @@ internal static class SendCommand
             await host.Out.WriteLineAsync(sent.Passphrase).ConfigureAwait(false);
         }
 
+        var filesNote = attachments.Count == 0 ? "" : $"; {Display.Files(attachments)}";
         await host.Error.WriteLineAsync(
-            $"Expires {Display.Time(sent.ExpiresAt)}; {Display.Views(sent.MaxViews)}{(sent.Extendable ? "; extendable" : "")}.")
+            $"Expires {Display.Time(sent.ExpiresAt)}; {Display.Views(sent.MaxViews)}{(sent.Extendable ? "; extendable" : "")}{filesNote}.")
             .ConfigureAwait(false);
         if (sent.Passphrase is not null)
         {
@@ -123,55 +126,70 @@ internal static class SendCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<string> ReadSecretAsync(CliHost host, FileInfo? file, CancellationToken cancellationToken)
+    private static async Task<List<SecretFile>> ReadFilesAsync(FileInfo[] paths, CancellationToken cancellationToken)
     {
-        string text;
-        if (file is not null)
+        var files = new List<SecretFile>(paths.Length);
+        foreach (var path in paths)
         {
             byte[] bytes;
             try
             {
-                bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+                bytes = await File.ReadAllBytesAsync(path.FullName, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw CliException.Usage($"Cannot read {file.FullName}: {ex.Message}");
+                throw CliException.Usage($"Cannot read {path.FullName}: {ex.Message}");
             }
 
-            var body = bytes.AsSpan();
-            if (body.StartsWith(Encoding.UTF8.Preamble))
+            // The recipient sees the name only; the type is informational, so the CLI does not guess it.
+            var name = SecretFile.SafeFileName(path.Name);
+            if (files.Any(file => string.Equals(file.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
-                body = body[Encoding.UTF8.Preamble.Length..];
+                throw CliException.Usage($"Two files are named {name}: rename one, the recipient could not tell them apart.");
             }
 
-            try
-            {
-                text = StrictUtf8.GetString(body);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw CliException.Usage($"{file.FullName} is not UTF-8 text; only text can be shared for now.");
-            }
+            files.Add(new SecretFile(name, SecretFile.DefaultType, bytes));
         }
-        else
-        {
-            if (!host.IsInputRedirected)
-            {
-                await host.Error.WriteLineAsync("Type or paste the secret, then press Ctrl-D on an empty line (Ctrl-Z, Enter on Windows):")
-                    .ConfigureAwait(false);
-            }
 
-            text = await host.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return files;
+    }
+
+    private static async Task<string> ReadTextAsync(CliHost host, bool hasFiles, CancellationToken cancellationToken)
+    {
+        // With files the text is optional: a terminal is not prompted, a pipe is read (and may be empty).
+        if (hasFiles && !host.IsInputRedirected)
+        {
+            return "";
+        }
+
+        if (!host.IsInputRedirected)
+        {
+            await host.Error.WriteLineAsync("Type or paste the secret, then press Ctrl-D on an empty line (Ctrl-Z, Enter on Windows):")
+                .ConfigureAwait(false);
         }
 
         // Sent exactly as read (a trailing newline included), so `get > file` gives back the same bytes.
-        return text.Length == 0
-            ? throw CliException.Usage("The secret is empty: pipe it on stdin or pass --file PATH.")
+        var text = await host.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return text.Length == 0 && !hasFiles
+            ? throw CliException.Usage("The secret is empty: pipe it on stdin or attach a file with --file PATH.")
             : text;
     }
 
+    /// <summary>Refuses, before uploading, a secret larger than the server accepts, saying by how much.</summary>
+    private static async Task CheckSizeAsync(SecretShareClient client, SecretEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var size = SecretProtocol.PayloadSize(envelope);
+        var limit = (await client.GetLimitsAsync(cancellationToken).ConfigureAwait(false)).MaxPayloadBytes;
+        if (size > limit)
+        {
+            var growth = envelope.Files is { Count: > 0 } ? " (file contents grow by a third inside the encrypted envelope)" : "";
+            throw CliException.Usage(
+                $"The secret is too large: encrypted it is {Display.Bytes(size)}, {Display.Bytes(size - limit)} over the server's limit of {Display.Bytes(limit)}{growth}.");
+        }
+    }
+
     private sealed record Request(
-        ViewLimit? Views, TimeSpan? ExpiresIn, string? Passphrase, bool Extendable, FileInfo? File, Uri? Server, bool Json);
+        ViewLimit? Views, TimeSpan? ExpiresIn, string? Passphrase, bool Extendable, FileInfo[] Files, Uri? Server, bool Json);
 }
 
 /// <summary>The --json output of send. Null passphrase: none; null maxViews: unlimited.</summary>

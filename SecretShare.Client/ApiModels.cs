@@ -45,6 +45,9 @@ public sealed record RevealSecretResponse(
 /// <summary>Body of <c>POST /api/secrets/{id}/extend</c>.</summary>
 public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = null, int? AddViews = null);
 
+/// <summary>Answer to <c>GET /api/limits</c>: the largest decoded ciphertext (envelope + 29 bytes) the server accepts.</summary>
+public sealed record ServerLimits(int MaxPayloadBytes);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateSecretRequest))]
 [JsonSerializable(typeof(CreateSecretResponse))]
@@ -52,4 +55,5 @@ public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = n
 [JsonSerializable(typeof(RevealSecretRequest))]
 [JsonSerializable(typeof(RevealSecretResponse))]
 [JsonSerializable(typeof(ExtendSecretRequest))]
+[JsonSerializable(typeof(ServerLimits))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -24,6 +24,9 @@ public static class SecretProtocol
     public const int TagSize = 16;
     public const int Pbkdf2Iterations = 600_000;
 
+    /// <summary>What encryption adds to the envelope: version byte, IV and tag. The server's limit counts them.</summary>
+    public const int PayloadOverhead = 1 + IvSize + TagSize;
+
     private static readonly byte[] EncryptInfo = "secretshare v1 encrypt"u8.ToArray();
     private static readonly byte[] AccessInfo = "secretshare v1 access"u8.ToArray();
     private static readonly byte[] Aad = "secretshare v1"u8.ToArray();
@@ -96,7 +99,7 @@ public static class SecretProtocol
             throw new ArgumentException($"The IV must be {IvSize} bytes.", nameof(iv));
         }
 
-        var payload = new byte[1 + IvSize + plaintext.Length + TagSize];
+        var payload = new byte[PayloadOverhead + plaintext.Length];
         payload[0] = Version;
         iv.CopyTo(payload.AsSpan(1));
         using var aes = CreateAes(encryptionKey);
@@ -112,7 +115,7 @@ public static class SecretProtocol
     /// <exception cref="SecretDecryptionException">Wrong key, tampered data or unknown version.</exception>
     public static byte[] DecryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> payload)
     {
-        if (payload.Length < 1 + IvSize + TagSize)
+        if (payload.Length < PayloadOverhead)
         {
             throw new SecretDecryptionException("The encrypted data is too short.");
         }
@@ -169,8 +172,16 @@ public static class SecretProtocol
             throw new SecretDecryptionException("The decrypted data is not a valid envelope.");
         }
 
+        if (envelope.Files?.Any(file => file is null || file.Name is null || file.Data is null) == true)
+        {
+            throw new SecretDecryptionException("The decrypted data is not a valid envelope: every file needs a name and data.");
+        }
+
         return envelope.Text is null ? envelope with { Text = "" } : envelope;
     }
+
+    /// <summary>The size of the payload this envelope encrypts to, which is what the server's limit applies to.</summary>
+    public static int PayloadSize(SecretEnvelope envelope) => EncodeEnvelope(envelope).Length + PayloadOverhead;
 
     /// <summary>Encrypts an envelope under a fresh link key and IV.</summary>
     public static SealedSecret Seal(SecretEnvelope envelope, string? passphrase) =>

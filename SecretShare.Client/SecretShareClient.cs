@@ -47,6 +47,13 @@ public sealed class SecretShareClient
         return await ReadAsync(response, ApiJsonContext.Default.CreateSecretResponse, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><c>GET /api/limits</c>: the payload limit, to refuse an oversized secret before uploading it.</summary>
+    public async Task<ServerLimits> GetLimitsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(Url("api/limits"), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.ServerLimits, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary><c>GET /api/secrets/{id}</c>: metadata only, consumes nothing.</summary>
     public async Task<SecretMetadata> GetMetadataAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -29,6 +29,8 @@ public sealed record SentSecret(
 public sealed record OpenedSecret(SecretEnvelope Envelope, int? ViewsRemaining, DateTimeOffset ExpiresAt, bool Burned)
 {
     public string Text => Envelope.Text;
+
+    public IReadOnlyList<SecretFile> Files => Envelope.Files ?? [];
 }
 
 /// <summary>
@@ -53,12 +55,19 @@ public sealed class SecretSharing
     }
 
     /// <summary>Encrypts <paramref name="text"/> locally and stores only the ciphertext on the server.</summary>
-    public async Task<SentSecret> SendAsync(string text, SendOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<SentSecret> SendAsync(string text, SendOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return SendAsync(new SecretEnvelope(text), options, cancellationToken);
+    }
+
+    /// <summary>Encrypts an envelope (text and files) locally and stores only the ciphertext on the server.</summary>
+    public async Task<SentSecret> SendAsync(SecretEnvelope envelope, SendOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
         options ??= new SendOptions();
         var passphrase = string.IsNullOrEmpty(options.Passphrase) ? null : options.Passphrase;
-        var sealedSecret = SecretProtocol.Seal(new SecretEnvelope(text), passphrase);
+        var sealedSecret = SecretProtocol.Seal(envelope, passphrase);
 
         var created = await _client.CreateAsync(
             new CreateSecretRequest(

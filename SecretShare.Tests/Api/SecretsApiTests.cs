@@ -459,6 +459,19 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
         Assert.NotNull(paths["/api/secrets/{id}"]?["delete"]);
         Assert.NotNull(paths["/api/secrets/{id}/reveal"]?["post"]);
         Assert.NotNull(paths["/api/secrets/{id}/extend"]?["post"]);
+        Assert.NotNull(paths["/api/limits"]?["get"]);
+    }
+
+    [Fact]
+    public async Task Limits_report_the_configured_payload_limit()
+    {
+        var defaults = await (await Client.GetAsync("api/limits")).AssertOkAsync();
+        Assert.Equal(262_144, defaults["maxPayloadBytes"]!.GetValue<int>());
+
+        await using var small = Fixture.CreateApp(new Dictionary<string, string?> { ["SecretShare:Limits:MaxPayloadBytes"] = "1000" });
+        using var client = small.CreateHttpClient();
+        var configured = await (await client.GetAsync("api/limits")).AssertOkAsync();
+        Assert.Equal(1000, configured["maxPayloadBytes"]!.GetValue<int>());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SecretShare.Cli;
@@ -72,28 +74,135 @@ public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixt
     }
 
     [Fact]
-    public async Task Send_reads_a_file_and_prints_the_passphrase_on_its_own_line()
+    public async Task Send_prints_the_passphrase_on_its_own_line_and_an_NFD_passphrase_opens_it()
     {
-        var path = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(path, "line 1\nline 2 \u00e4\n", TestContext.Current.CancellationToken);
-            var send = await Cli.RunAsync(["send", "--server", Server, "--file", path, "--passphrase", "tr\u00f6ll", "--views", "2", "--extendable"]);
-            Assert.Equal(ExitCodes.Ok, send.ExitCode);
-            var lines = Cli.Lines(send.Stdout);
-            Assert.Equal(2, lines.Length);
-            Assert.Equal("tr\u00f6ll", lines[1]);
-            Assert.Contains("extendable", send.Stderr);
+        var send = await Cli.RunAsync(["send", "--server", Server, "--passphrase", "tr\u00f6ll", "--views", "2", "--extendable"], stdin: "line 1\nline 2 \u00e4\n");
+        Assert.Equal(ExitCodes.Ok, send.ExitCode);
+        var lines = Cli.Lines(send.Stdout);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("tr\u00f6ll", lines[1]);
+        Assert.Contains("extendable", send.Stderr);
 
-            // NFD typing of the same passphrase opens it (NFC before PBKDF2).
-            var get = await Cli.RunAsync(["get", lines[0], "-p", "tro\u0308ll"]);
-            Assert.Equal((ExitCodes.Ok, "line 1\nline 2 \u00e4\n"), (get.ExitCode, get.Stdout));
-            Assert.Contains("1 view left", get.Stderr);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        // NFD typing of the same passphrase opens it (NFC before PBKDF2).
+        var get = await Cli.RunAsync(["get", lines[0], "-p", "tro\u0308ll"]);
+        Assert.Equal((ExitCodes.Ok, "line 1\nline 2 \u00e4\n"), (get.ExitCode, get.Stdout));
+        Assert.Contains("1 view left", get.Stderr);
+    }
+
+    [Fact]
+    public async Task Files_sent_with_file_arrive_with_output_byte_for_byte_next_to_the_text()
+    {
+        using var folder = new TempFolder();
+        var binary = RandomNumberGenerator.GetBytes(5000);
+        var notes = "a\r\nb \u00e4\n"u8.ToArray();
+        var binaryPath = folder.Write("in/key.bin", binary);
+        var notesPath = folder.Write("in/notes.txt", notes);
+
+        var send = await Cli.RunAsync(["send", "--server", Server, "--file", binaryPath, "-f", notesPath, "--views", "3"], stdin: "see attached");
+        Assert.Equal(ExitCodes.Ok, send.ExitCode);
+        Assert.Contains("2 files (key.bin, 5,000 bytes; notes.txt, 8 bytes)", send.Stderr);
+        var link = Assert.Single(Cli.Lines(send.Stdout));
+
+        // Without --output nothing binary reaches the terminal; the user is told how to save the files.
+        var peek = await Cli.RunAsync(["get", link]);
+        Assert.Equal((ExitCodes.Ok, "see attached"), (peek.ExitCode, peek.Stdout));
+        Assert.Contains("--output DIR", peek.Stderr);
+
+        var output = Path.Combine(folder.Path, "out");
+        var get = await Cli.RunAsync(["get", link, "--output", output]);
+        Assert.Equal((ExitCodes.Ok, "see attached"), (get.ExitCode, get.Stdout));
+        Assert.Equal(binary, await File.ReadAllBytesAsync(Path.Combine(output, "key.bin"), TestContext.Current.CancellationToken));
+        Assert.Equal(notes, await File.ReadAllBytesAsync(Path.Combine(output, "notes.txt"), TestContext.Current.CancellationToken));
+        Assert.Contains($"Saved {Path.Combine(output, "key.bin")} (5,000 bytes)", get.Stderr);
+        Assert.Contains("1 view left", get.Stderr);
+
+        // Files alone: no text on stdin, none printed.
+        var filesOnly = await Cli.RunAsync(["send", "--server", Server, "-f", notesPath]);
+        Assert.Equal(ExitCodes.Ok, filesOnly.ExitCode);
+        var opened = await new SecretSharing(new SecretShareClient(Fixture.Client)).RevealAsync(
+            ShareLink.Parse(Cli.Lines(filesOnly.Stdout)[0]), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("", opened.Text);
+        var file = Assert.Single(opened.Files);
+        Assert.Equal(("notes.txt", SecretFile.DefaultType), (file.Name, file.Type));
+        Assert.Equal(notes, file.Data);
+    }
+
+    [Fact]
+    public async Task Files_of_a_last_view_without_output_are_saved_into_a_new_folder_not_lost()
+    {
+        using var folder = new TempFolder();
+        var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
+        var sent = await sharing.SendAsync(new SecretEnvelope("text too", [new SecretFile("a.bin", null, [7, 8])]), cancellationToken: TestContext.Current.CancellationToken);
+        var taken = folder.Write($"secretshare-{sent.Link.Id[..8]}/a.bin", [1]);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var host = new CliHost { In = new StringReader(""), Out = stdout, Error = stderr, WorkingDirectory = folder.Path };
+
+        var exitCode = await CliApp.RunAsync(["get", sent.Link.ToString()], host, TestContext.Current.CancellationToken);
+
+        Assert.Equal((ExitCodes.Ok, "text too"), (exitCode, stdout.ToString()));
+        var saved = Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-2", "a.bin");
+        Assert.Equal([7, 8], await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
+        Assert.Equal([1], await File.ReadAllBytesAsync(taken, TestContext.Current.CancellationToken));
+        Assert.Contains($"Saved {saved} (2 bytes)", stderr.ToString());
+        Assert.Contains("last view", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Received_file_names_stay_inside_the_output_folder_and_never_replace_a_file_silently()
+    {
+        using var folder = new TempFolder();
+        var output = Path.Combine(folder.Path, "out");
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "passwd"), "mine", TestContext.Current.CancellationToken);
+        var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
+        SecretFile[] hostile =
+        [
+            new("../x", null, [1]), new("/etc/passwd", "text/plain", [2]), new("..\\..\\win.ini", null, [3]), new("x", null, [4]),
+            new("..", null, [5]), new("a\u0000b\nc.txt", null, [6]),
+        ];
+        var sent = await sharing.SendAsync(new SecretEnvelope("", hostile), new SendOptions { MaxViews = ViewLimit.Of(2) }, TestContext.Current.CancellationToken);
+
+        var get = await Cli.RunAsync(["get", sent.Link.ToString(), "-o", output]);
+
+        Assert.Equal((ExitCodes.Ok, ""), (get.ExitCode, get.Stdout));
+        Assert.Equal(["out"], Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName));
+        var written = Directory.GetFiles(output)
+            .Select(path => $"{Path.GetFileName(path)}={Convert.ToHexString(File.ReadAllBytes(path))}").Order(StringComparer.Ordinal);
+        Assert.Equal(["abc.txt=06", "file=05", "passwd (2)=02", "passwd=6D696E65", "win.ini=03", "x (2)=04", "x=01"], written);
+        Assert.Contains($"Saved {Path.Combine(output, "passwd (2)")}", get.Stderr);
+
+        // --force replaces instead.
+        var forced = await Cli.RunAsync(["get", sent.Link.ToString(), "-o", output, "--force"]);
+        Assert.Equal(ExitCodes.Ok, forced.ExitCode);
+        Assert.Equal([2], await File.ReadAllBytesAsync(Path.Combine(output, "passwd"), TestContext.Current.CancellationToken));
+        Assert.Equal([1], File.ReadAllBytes(Path.Combine(output, "x")));
+        Assert.Equal([4], File.ReadAllBytes(Path.Combine(output, "x (2)")));
+        Assert.Equal(7, Directory.GetFiles(output).Length);
+    }
+
+    [Fact]
+    public async Task Files_over_the_servers_limit_are_refused_before_upload_saying_by_how_much()
+    {
+        using var folder = new TempFolder();
+        var big = folder.Write("big.bin", new byte[200_000]);
+        var expectedSize = SecretProtocol.PayloadSize(new SecretEnvelope("", [new SecretFile("big.bin", SecretFile.DefaultType, new byte[200_000])]));
+
+        var refused = await Cli.RunAsync(["send", "--server", Server, "--file", big]);
+
+        Assert.Equal((ExitCodes.Usage, ""), (refused.ExitCode, refused.Stdout));
+        Assert.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"encrypted it is {expectedSize:N0} bytes, {expectedSize - 262_144:N0} bytes over the server's limit of 262,144 bytes"),
+            refused.Stderr);
+
+        // The limit is the server's own, whatever it is configured to.
+        await using var small = Fixture.CreateApp(new Dictionary<string, string?> { ["SecretShare:Limits:MaxPayloadBytes"] = "1000" });
+        var smallServer = small.BaseAddress.AbsoluteUri.TrimEnd('/');
+        var text = new string('x', 1000 - 11 - SecretProtocol.PayloadOverhead);
+        Assert.Equal(ExitCodes.Ok, (await Cli.RunAsync(["send", "--server", smallServer], stdin: text)).ExitCode);
+        var overByOne = await Cli.RunAsync(["send", "--server", smallServer], stdin: text + "y");
+        Assert.Equal(ExitCodes.Usage, overByOne.ExitCode);
+        Assert.Contains("encrypted it is 1,001 bytes, 1 byte over the server's limit of 1,000 bytes.", overByOne.Stderr);
     }
 
     [Fact]
@@ -305,6 +414,9 @@ public sealed class CliOfflineTests
     [InlineData("send --server http://s.invalid --expires 1y")]
     [InlineData("send --server http://s.invalid --passphrase a --generate-passphrase")]
     [InlineData("send --server http://s.invalid --file /nonexistent/secret.txt")]
+    [InlineData("send --server http://s.invalid --file /etc/passwd --file /etc/../etc/passwd")]
+    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --force")]
+    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --output /etc/passwd")]
     [InlineData("get")]
     [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA")]
     [InlineData("get not-a-link")]
@@ -397,3 +509,20 @@ internal static class Cli
 }
 
 internal sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>A temporary folder removed with everything in it.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("secretshare-test-").FullName;
+
+    /// <summary>Writes a file at a path relative to the folder and returns its full path.</summary>
+    public string Write(string relativePath, byte[] bytes)
+    {
+        var path = System.IO.Path.Combine(Path, relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

@@ -120,21 +120,78 @@ public sealed class ProtocolTests
     }
 
     [Fact]
-    public void Envelope_ignores_unknown_fields_keeps_files_and_defaults_missing_text()
+    public void Envelope_ignores_unknown_fields_reads_files_and_defaults_missing_text()
     {
-        var read = SecretProtocol.DecodeEnvelope("{\"text\":\"t\",\"files\":[{\"name\":\"a\"}],\"future\":1}"u8);
+        var read = SecretProtocol.DecodeEnvelope(
+            "{\"text\":\"t\",\"files\":[{\"name\":\"a.bin\",\"type\":\"image/png\",\"data\":\"AP8\",\"future\":true}],\"future\":1}"u8);
         Assert.Equal("t", read.Text);
-        Assert.Equal(JsonValueKind.Array, read.Files?.ValueKind);
+        var file = Assert.Single(read.Files!);
+        Assert.Equal(("a.bin", "image/png"), (file.Name, file.Type));
+        Assert.Equal([0x00, 0xff], file.Data);
 
         Assert.Equal("", SecretProtocol.DecodeEnvelope("{\"files\":[]}"u8).Text);
+        Assert.Null(SecretProtocol.DecodeEnvelope("{\"text\":\"no files\"}"u8).Files);
         Assert.Throws<SecretDecryptionException>(() => SecretProtocol.DecodeEnvelope("[1]"u8));
         Assert.Throws<SecretDecryptionException>(() => SecretProtocol.DecodeEnvelope("not json"u8));
     }
 
-    [Fact]
-    public void Envelope_is_compact_utf8_json_without_null_files()
+    [Theory]
+    [InlineData("{\"text\":\"\",\"files\":[{\"name\":\"a\"}]}")]
+    [InlineData("{\"text\":\"\",\"files\":[{\"data\":\"AA\"}]}")]
+    [InlineData("{\"text\":\"\",\"files\":[{\"name\":\"a\",\"data\":\"AA==\"}]}")]
+    [InlineData("{\"text\":\"\",\"files\":[{\"name\":\"a\",\"data\":\"A+/A\"}]}")]
+    [InlineData("{\"text\":\"\",\"files\":[null]}")]
+    [InlineData("{\"text\":\"\",\"files\":{}}")]
+    public void Envelope_files_without_a_name_or_with_data_that_is_not_base64url_are_invalid(string json)
     {
-        Assert.Equal("{\"text\":\"\u00f6 <&>\"}", Encoding.UTF8.GetString(SecretProtocol.EncodeEnvelope(new SecretEnvelope("\u00f6 <&>"))));
+        Assert.Throws<SecretDecryptionException>(() => SecretProtocol.DecodeEnvelope(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Envelope_with_files_is_compact_json_with_base64url_data_and_round_trips_through_a_payload()
+    {
+        var data = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var envelope = new SecretEnvelope("note", [new SecretFile("all bytes.bin", "application/x-test", data), new SecretFile("empty", null, [])]);
+
+        var json = Encoding.UTF8.GetString(SecretProtocol.EncodeEnvelope(envelope));
+        Assert.Equal(
+            $"{{\"text\":\"note\",\"files\":[{{\"name\":\"all bytes.bin\",\"type\":\"application/x-test\",\"data\":\"{Base64UrlStrict.Encode(data)}\"}},"
+            + "{\"name\":\"empty\",\"data\":\"\"}]}",
+            json);
+
+        var sealedSecret = SecretProtocol.Seal(envelope, "pw");
+        Assert.Equal(SecretProtocol.PayloadSize(envelope), sealedSecret.Payload.Length);
+        var opened = SecretProtocol.Open(sealedSecret.Payload, sealedSecret.LinkKey, "pw");
+        Assert.Equal("note", opened.Text);
+        Assert.Equal(2, opened.Files!.Count);
+        Assert.Equal(("all bytes.bin", "application/x-test"), (opened.Files[0].Name, opened.Files[0].Type));
+        Assert.Equal(data, opened.Files[0].Data);
+        Assert.Equal(("empty", (string?)null), (opened.Files[1].Name, opened.Files[1].Type));
+        Assert.Empty(opened.Files[1].Data);
+    }
+
+    [Theory]
+    [InlineData("report.pdf", "report.pdf")]
+    [InlineData("../x", "x")]
+    [InlineData("/etc/passwd", "passwd")]
+    [InlineData("..\\..\\Windows\\win.ini", "win.ini")]
+    [InlineData("..", "file")]
+    [InlineData("", "file")]
+    [InlineData("  .hidden ", "hidden")]
+    [InlineData("a\u0000b\u001fc\u007f<>:\"|?*.txt", "abc.txt")]
+    [InlineData("trailing. . ", "trailing")]
+    [InlineData("caf\u00e9 \ud83d\udd11.txt", "caf\u00e9 \ud83d\udd11.txt")]
+    public void Safe_file_names_are_one_plain_name(string name, string expected)
+    {
+        Assert.Equal(expected, SecretFile.SafeFileName(name));
+    }
+
+    [Fact]
+    public void Long_file_names_are_cut_keeping_the_extension()
+    {
+        var safe = SecretFile.SafeFileName(new string('a', 300) + ".tar.gz");
+        Assert.Equal(200, safe.Length);
+        Assert.EndsWith("aaa.gz", safe);
     }
 
     [Fact]

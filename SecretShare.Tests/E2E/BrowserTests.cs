@@ -1,11 +1,16 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using SecretShare.Cli;
 using SecretShare.Client;
 using SecretShare.Tests.Client;
 using SecretShare.Tests.Infrastructure;
+using ZXing;
+using ZXing.Common;
+using ZXing.QrCode;
 using static Microsoft.Playwright.Assertions;
 using CliRunner = SecretShare.Tests.Client.Cli;
 
@@ -438,9 +443,15 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         Assert.True(await ScrollWidthAsync(page) <= 360, $"Create page scrollWidth {await ScrollWidthAsync(page)} > 360");
 
         await page.Locator("#generate-passphrase").ClickAsync();
+        var longName = new string('n', 150) + ".txt";
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = longName, MimeType = "text/plain", Buffer = [1, 2, 3] });
+        await Expect(page.Locator("#file-list li")).ToHaveCountAsync(1);
+        Assert.True(await ScrollWidthAsync(page) <= 360, $"Create page with a file scrollWidth {await ScrollWidthAsync(page)} > 360");
         var longLine = "ssh-ed25519 " + new string('A', 300) + " someone@example.com";
         var created = await CreateInBrowserAsync(page, longLine, navigate: false, views: 2, extendable: true);
         Assert.True(await ScrollWidthAsync(page) <= 360, $"Create result scrollWidth {await ScrollWidthAsync(page)} > 360");
+        var qr = await page.Locator("#share-qr").BoundingBoxAsync();
+        Assert.True(qr is { Width: > 100 and <= 360 }, $"QR code box {qr?.Width} px wide");
         await ScreenshotAsync(page, "create-result-360px");
 
         var passphrase = await page.Locator("#passphrase-display").InputValueAsync();
@@ -450,8 +461,171 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         Assert.True(await ScrollWidthAsync(view) <= 360, $"View page scrollWidth {await ScrollWidthAsync(view)} > 360");
         await RevealAsync(view, null, passphrase);
         await Expect(view.Locator("#revealed-text")).ToHaveValueAsync(longLine);
+        await Expect(view.Locator("#revealed-files li")).ToHaveCountAsync(1);
         Assert.True(await ScrollWidthAsync(view) <= 360, $"Reveal page scrollWidth {await ScrollWidthAsync(view)} > 360");
         await ScreenshotAsync(view, "reveal-360px");
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Files_attached_by_picker_and_by_drop_are_downloaded_with_their_names_and_bytes_never_shown_inline()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#size-hint")).ToContainTextAsync("left of 256 KB");
+        var notes = "first line \u00e4\r\nsecond\n"u8.ToArray();
+        var html = "<script>document.title = 'rendered'</script><h1>rendered</h1>"u8.ToArray();
+        var dropped = RandomNumberGenerator.GetBytes(3000);
+
+        await page.Locator("#file-input").SetInputFilesAsync(
+        [
+            new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = notes },
+            new FilePayload { Name = "page.html", MimeType = "text/html", Buffer = html },
+        ]);
+        await Expect(page.Locator("#status")).ToContainTextAsync("Attached notes.txt, page.html.");
+        await DropFileAsync(page, "dropped.bin", dropped);
+        await Expect(page.Locator("#status")).ToContainTextAsync("Attached dropped.bin.");
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "mistake.txt", MimeType = "text/plain", Buffer = [1] });
+        await Expect(page.Locator("#file-list li")).ToHaveCountAsync(4);
+
+        // Removing is a keyboard-reachable button per file; focus stays in the list.
+        await page.Locator("#file-list button[aria-label='Remove mistake.txt']").ClickAsync();
+        await Expect(page.Locator("#status")).ToContainTextAsync("Removed mistake.txt.");
+        await Expect(page.Locator("#file-list .file-name")).ToHaveTextAsync(["notes.txt (22 bytes)", "page.html (61 bytes)", "dropped.bin (2.9 KB)"]);
+        await Expect(page.Locator("#file-list button[aria-label='Remove dropped.bin']")).ToBeFocusedAsync();
+        await ScreenshotAsync(page, "create-with-files");
+
+        var created = await CreateInBrowserAsync(page, "see the files", views: 2, navigate: false);
+        await Expect(page.Locator("#file-list")).ToBeHiddenAsync();
+
+        var view = await NewPageAsync();
+        await RevealAsync(view, created.LinkText);
+        await Expect(view.Locator("#revealed-text")).ToHaveValueAsync("see the files");
+        await Expect(view.Locator("#revealed-files li")).ToHaveCountAsync(3);
+        await ScreenshotAsync(view, "reveal-with-files");
+        var pagesBefore = context.Pages.Count;
+        foreach (var (name, bytes) in new[] { ("notes.txt", notes), ("page.html", html), ("dropped.bin", dropped) })
+        {
+            var download = await view.RunAndWaitForDownloadAsync(() => view.Locator($"#revealed-files button[aria-label='Download {name}']").ClickAsync());
+            Assert.Equal(name, download.SuggestedFilename);
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(await download.PathAsync(), Ct));
+            await Expect(view.Locator("#status")).ToHaveTextAsync($"Download of {name} started.");
+        }
+
+        // Nothing was opened or rendered: same page, same URL, no new tab, the HTML file's script never ran.
+        Assert.Equal(pagesBefore, context.Pages.Count);
+        Assert.Equal(created.LinkText, view.Url);
+        Assert.NotEqual("rendered", await view.TitleAsync());
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Too_much_for_the_payload_limit_is_refused_before_upload_saying_by_how_much()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#secret-text").FillAsync("x");
+
+        // A file larger than the whole limit is not even attached.
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "huge.iso", MimeType = "application/octet-stream", Buffer = new byte[300_000] });
+        await Expect(page.Locator("#error")).ToContainTextAsync("Not attached: huge.iso (293 KB). Each file must be well under the limit of 256 KB");
+        await Expect(page.Locator("#file-list")).ToBeHiddenAsync();
+
+        await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "big.bin", MimeType = "application/octet-stream", Buffer = new byte[200_000] });
+
+        // The exact size the CLI would compute for the same envelope.
+        var size = SecretProtocol.PayloadSize(new SecretEnvelope("x", [new SecretFile("big.bin", "application/octet-stream", new byte[200_000])]));
+        var over = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(size - 262_144) / 1024.0:0.#} KB");
+        await Expect(page.Locator("#size-hint")).ToContainTextAsync($"Too large: {over} over the limit of 256 KB");
+        await page.Locator("#create-button").ClickAsync();
+
+        await Expect(page.Locator("#error")).ToContainTextAsync($"{over} over the limit of 256 KB. Remove a file or shorten the text.");
+        await Expect(page.Locator("#file-list button")).ToBeFocusedAsync();
+        await Expect(page.Locator("#result")).ToBeHiddenAsync();
+        lock (requests)
+        {
+            Assert.DoesNotContain($"{fixture.Origin}/api/secrets", requests);
+        }
+
+        await page.Locator("#file-list button").ClickAsync();
+        await Expect(page.Locator("#size-hint")).ToContainTextAsync("left of 256 KB");
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task The_QR_code_on_the_result_card_decodes_to_the_share_link()
+    {
+        var page = await NewPageAsync();
+        var created = await CreateInBrowserAsync(page, "scan me");
+
+        await Expect(page.Locator("#share-qr")).ToBeVisibleAsync();
+        var pixels = await page.EvaluateAsync<JsonElement>(
+            """
+            () => {
+              const canvas = document.getElementById('share-qr');
+              const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+              let binary = '';
+              for (let i = 0; i < data.length; i += 8192) binary += String.fromCharCode(...data.subarray(i, i + 8192));
+              return { width: canvas.width, height: canvas.height, rgba: btoa(binary) };
+            }
+            """);
+        var source = new RGBLuminanceSource(
+            Convert.FromBase64String(pixels.GetProperty("rgba").GetString()!),
+            pixels.GetProperty("width").GetInt32(),
+            pixels.GetProperty("height").GetInt32(),
+            RGBLuminanceSource.BitmapFormat.RGBA32);
+        var decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)));
+
+        Assert.NotNull(decoded);
+        Assert.Equal(created.LinkText, decoded.Text);
+
+        // "Create another" takes the code away with the link.
+        await page.Locator("#create-another").ClickAsync();
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.getElementById('share-qr').width"));
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Files_and_a_passphrase_from_the_browser_open_with_the_CLI()
+    {
+        var binary = RandomNumberGenerator.GetBytes(10_000);
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#file-input").SetInputFilesAsync(
+        [
+            new FilePayload { Name = "key.bin", MimeType = "application/octet-stream", Buffer = binary },
+            new FilePayload { Name = "readme.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() },
+        ]);
+        var created = await CreateInBrowserAsync(page, "", passphrase: "web to cli", navigate: false);
+
+        using var folder = new TempFolder();
+        var get = await CliRunner.RunAsync(["get", created.LinkText, "-p", "web to cli", "--output", folder.Path]);
+
+        Assert.Equal((ExitCodes.Ok, ""), (get.ExitCode, get.Stdout));
+        Assert.Equal(binary, await File.ReadAllBytesAsync(Path.Combine(folder.Path, "key.bin"), Ct));
+        Assert.Equal("hello"u8.ToArray(), await File.ReadAllBytesAsync(Path.Combine(folder.Path, "readme.txt"), Ct));
+        Assert.Contains("last view", get.Stderr);
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Files_and_a_passphrase_from_the_CLI_download_in_the_browser()
+    {
+        using var folder = new TempFolder();
+        var binary = RandomNumberGenerator.GetBytes(20_000);
+        var path = folder.Write("backup.tar.gz", binary);
+        var send = await CliRunner.RunAsync(["send", "--server", fixture.Origin, "-f", path, "--generate-passphrase", "--json"], stdin: "restore with tar -xzf");
+        Assert.Equal(ExitCodes.Ok, send.ExitCode);
+        var json = JsonNode.Parse(send.Stdout)!;
+
+        var view = await NewPageAsync();
+        await RevealAsync(view, json["link"]!.GetValue<string>(), json["passphrase"]!.GetValue<string>());
+
+        await Expect(view.Locator("#revealed-text")).ToHaveValueAsync("restore with tar -xzf");
+        await Expect(view.Locator("#revealed-files .file-name")).ToHaveTextAsync(["backup.tar.gz (19.5 KB)"]);
+        var download = await view.RunAndWaitForDownloadAsync(() => view.Locator(".download-file").ClickAsync());
+        Assert.Equal("backup.tar.gz", download.SuggestedFilename);
+        Assert.Equal(binary, await File.ReadAllBytesAsync(await download.PathAsync(), Ct));
         AssertCleanRun();
     }
 
@@ -565,6 +739,23 @@ public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>
         }
 
         Assert.Fail($"#{id} did not receive the focus after {maxPresses} presses of Tab");
+    }
+
+    /// <summary>Drops a file on the create page's drop zone the way a browser does: a drop event carrying a DataTransfer.</summary>
+    private static async Task DropFileAsync(IPage page, string name, byte[] bytes)
+    {
+        var dataTransfer = await page.EvaluateHandleAsync(
+            """
+            ([name, base64]) => {
+              const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+              const transfer = new DataTransfer();
+              transfer.items.add(new File([bytes], name, { type: 'application/octet-stream' }));
+              return transfer;
+            }
+            """,
+            new[] { name, Convert.ToBase64String(bytes) });
+        await page.Locator("#drop-zone").DispatchEventAsync("dragover", new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
+        await page.Locator("#drop-zone").DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
     }
 
     private static Task<int> ScrollWidthAsync(IPage page) => page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");

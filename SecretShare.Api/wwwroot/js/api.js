@@ -123,6 +123,10 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
   const secretPath = (id) => `/api/secrets/${encodeURIComponent(id)}`;
 
   return {
+    /** GET /api/limits → {maxPayloadBytes}. */
+    getLimits() {
+      return request('GET', '/api/limits');
+    },
     /** POST /api/secrets → 201 {id, expiresAt, maxViews, extendable, passphraseProtected, manageToken}. */
     createSecret({ ciphertext, accessToken, expiresInSeconds, maxViews, extendable, passphraseProtected }) {
       const body = { ciphertext, accessToken };
@@ -155,6 +159,7 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
 }
 
 const defaultClient = createApiClient();
+export const getLimits = () => defaultClient.getLimits();
 export const createSecret = (body) => defaultClient.createSecret(body);
 export const getSecret = (id) => defaultClient.getSecret(id);
 export const revealSecret = (id, accessToken) => defaultClient.revealSecret(id, accessToken);

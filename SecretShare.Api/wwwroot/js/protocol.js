@@ -8,7 +8,8 @@
 //   EK = HKDF-SHA256(ikm = M, salt = empty, info = "secretshare v1 encrypt", 32 bytes)
 //   AT = HKDF-SHA256(ikm = M, salt = empty, info = "secretshare v1 access", 32 bytes)
 //   payload = 0x01 || IV(12) || AES-256-GCM(EK, IV, plaintext, aad = "secretshare v1") (tag appended)
-//   plaintext = UTF-8 JSON envelope {"text": "...", "files": [...]}; link = {origin}/s/{id}#{base64url(K)}
+//   plaintext = UTF-8 JSON envelope {"text": "...", "files": [{"name", "type", "data": base64url}]}, files left
+//   out when there are none (docs/design.md, "Files"); link = {origin}/s/{id}#{base64url(K)}
 
 export const PROTOCOL_VERSION = 1;
 export const KEY_LENGTH = 32;
@@ -19,6 +20,8 @@ export const PBKDF2_ITERATIONS = 600000;
 export const INFO_ENCRYPT = 'secretshare v1 encrypt';
 export const INFO_ACCESS = 'secretshare v1 access';
 export const AAD = 'secretshare v1';
+/** Bytes that encryption adds to the envelope (version, IV, tag); the server's payload limit counts them. */
+export const PAYLOAD_OVERHEAD = 1 + IV_LENGTH + TAG_LENGTH;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DECODE = (() => {
@@ -230,7 +233,50 @@ export function encodeEnvelope(envelope) {
   return utf8Encode(JSON.stringify(envelope));
 }
 
-/** Parses an envelope; unknown fields (e.g. "files") are preserved on the returned object. */
+/** One envelope file entry from { name, type, bytes }: the bytes as unpadded base64url in "data". */
+export function encodeFile({ name, type, bytes }) {
+  return { name: String(name), type: type ? String(type) : 'application/octet-stream', data: base64urlEncode(bytes) };
+}
+
+function invalidEnvelope() {
+  return new DecryptionError('The decrypted data is not a valid envelope.');
+}
+
+/**
+ * The envelope's files as [{ name, type, bytes }] ([] without files). Every entry needs a string name and base64url
+ * data; type is optional (null when absent) and unknown fields are ignored. Throws DecryptionError otherwise.
+ */
+export function envelopeFiles(envelope) {
+  if (envelope.files === undefined || envelope.files === null) return [];
+  if (!Array.isArray(envelope.files)) throw invalidEnvelope();
+  return envelope.files.map((file) => {
+    if (!file || typeof file !== 'object' || typeof file.name !== 'string' || typeof file.data !== 'string') throw invalidEnvelope();
+    let bytes;
+    try {
+      bytes = base64urlDecode(file.data);
+    } catch {
+      throw invalidEnvelope();
+    }
+    return { name: file.name, type: typeof file.type === 'string' ? file.type : null, bytes };
+  });
+}
+
+/**
+ * The exact UTF-8 size of encodeEnvelope({ text, files }) without encoding the files again: `encodedFiles` are
+ * encodeFile() entries, serialised once by the caller. Used to show how much room is left while typing.
+ */
+export function envelopeSize(text, encodedFilesJsonSize = 0) {
+  // {"text":<json text>} or {"text":<json text>,"files":<json files>}
+  const textSize = utf8Encode(JSON.stringify(String(text))).length;
+  return 9 + textSize + (encodedFilesJsonSize > 0 ? 9 + encodedFilesJsonSize : 0);
+}
+
+/** The UTF-8 size of JSON.stringify(encodedFiles), for envelopeSize (0 for no files: "files" is then left out). */
+export function filesJsonSize(encodedFiles) {
+  return encodedFiles.length === 0 ? 0 : utf8Encode(JSON.stringify(encodedFiles)).length;
+}
+
+/** Parses an envelope; unknown fields are preserved on the returned object, files are checked (envelopeFiles). */
 export function decodeEnvelope(bytes) {
   let value;
   try {
@@ -242,6 +288,7 @@ export function decodeEnvelope(bytes) {
     throw new DecryptionError('The decrypted data is not a valid envelope.');
   }
   if (typeof value.text !== 'string') value.text = value.text == null ? '' : String(value.text);
+  envelopeFiles(value);
   return value;
 }
 

@@ -9,6 +9,9 @@
 //   #reveal-hint      what revealing costs     #reveal-button    reveals (aria-busy while working)
 //   #revealed         result section           #revealed-heading focused after reveal
 //   #revealed-text    read-only secret text    #copy-secret      copy button
+//   #revealed-text-group  wrapper, hidden when the secret is files only
+//   #revealed-files-group wrapper, shown when there are files
+//   #revealed-files   one <li> per file with a .download-file button (Blob download, never shown inline)
 //   #views-left       views left / "This was the last view; the secret is now deleted."
 //   #extend-panel     shown when extendable    #extend-form      form
 //   #add-seconds      select: 0 / 3600 / 86400 (default) / 604800
@@ -18,7 +21,8 @@
 //   #confirm-delete   deletes (Bearer access token)             #cancel-delete  closes the confirmation
 //   #status           aria-live polite         #error            role=alert
 
-import { deriveKeys, decryptSecret, parseLinkKey, parseSecretPath, DecryptionError } from './protocol.js';
+import { deriveKeys, decryptSecret, envelopeFiles, parseLinkKey, parseSecretPath, DecryptionError } from './protocol.js';
+import { downloadFile, fileListItem, safeFileName } from './files.js';
 import { getSecret, revealSecret, extendSecret, deleteSecret, describeError, ApiError } from './api.js';
 import {
   $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton,
@@ -39,6 +43,9 @@ const revealed = $('revealed');
 const revealedHeading = $('revealed-heading');
 const revealedText = $('revealed-text');
 const viewsLeft = $('views-left');
+const revealedTextGroup = $('revealed-text-group');
+const revealedFilesGroup = $('revealed-files-group');
+const revealedFiles = $('revealed-files');
 const extendPanel = $('extend-panel');
 const extendForm = $('extend-form');
 const addSeconds = $('add-seconds');
@@ -120,6 +127,23 @@ function markGone(message, { keepRevealed = true } = {}) {
   if (!keepRevealed) show(revealed, false);
 }
 
+/** Lists the received files with a download button each; the text field is hidden for a files-only secret. */
+function showFiles(files, text) {
+  revealedFiles.replaceChildren(...files.map((file) => {
+    const name = safeFileName(file.name);
+    return fileListItem(name, file.bytes.length, {
+      label: 'Download',
+      className: 'primary download-file',
+      onClick: () => {
+        downloadFile({ name, bytes: file.bytes });
+        setStatus(`Download of ${name} started.`);
+      },
+    });
+  }));
+  show(revealedFilesGroup, files.length > 0);
+  show(revealedTextGroup, text !== '' || files.length === 0);
+}
+
 function closeConfirm(focusBack) {
   show(confirmGroup, false);
   deleteNow.setAttribute('aria-expanded', 'false');
@@ -184,6 +208,7 @@ async function onReveal(event) {
       throw error;
     }
     revealedText.value = envelope.text;
+    showFiles(envelopeFiles(envelope), envelope.text);
     passphrase.value = '';
     if (response.burned) {
       viewsLeft.textContent = 'This was the last view; the secret is now deleted.';
