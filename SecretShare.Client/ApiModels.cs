@@ -45,6 +45,24 @@ public sealed record RevealSecretResponse(
 /// <summary>Body of <c>POST /api/secrets/{id}/extend</c>.</summary>
 public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = null, int? AddViews = null);
 
+/// <summary>
+/// Answer to <c>GET /api/secrets/{id}/events</c>: the creator's receipt. <see cref="Status"/> is <c>active</c>,
+/// <c>burned</c>, <c>deleted</c> or <c>expired</c>.
+/// </summary>
+public sealed record SecretEvents(
+    string Id,
+    string Status,
+    DateTimeOffset ExpiresAt,
+    int? ViewsRemaining,
+    IReadOnlyList<SecretEvent> Events,
+    ChainVerdict Chain);
+
+/// <summary>One recorded state change of a secret; <see cref="Hash"/> is its link in the hash chain.</summary>
+public sealed record SecretEvent(int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash);
+
+/// <summary>The server's verification of the event chain; <see cref="Problem"/> names the first broken link.</summary>
+public sealed record ChainVerdict(bool Verified, int Length, string HeadHash, string? Problem);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateSecretRequest))]
 [JsonSerializable(typeof(CreateSecretResponse))]
@@ -52,4 +70,5 @@ public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = n
 [JsonSerializable(typeof(RevealSecretRequest))]
 [JsonSerializable(typeof(RevealSecretResponse))]
 [JsonSerializable(typeof(ExtendSecretRequest))]
+[JsonSerializable(typeof(SecretEvents))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

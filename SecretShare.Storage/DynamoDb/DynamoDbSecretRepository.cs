@@ -199,9 +199,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
 
         // A query is not one snapshot: events appended after the head was read belong to a later state of the chain.
         var head = AuditItem.ToHead(headItem);
-        return new AuditTrail(head, [.. items.Select(item => ToInt(item[AuditItem.Seq])).Zip(items)
-            .Where(pair => pair.First > AuditItem.HeadSeq && pair.First <= head.LastSeq)
-            .Select(pair => AuditItem.ToEvent(pair.Second))]);
+        return new AuditTrail(head, [.. items
+            .Where(item => ToInt(item[AuditItem.Seq]) is var seq && seq > AuditItem.HeadSeq && seq <= head.LastSeq)
+            .Select(AuditItem.ToEvent)]);
     }
 
     public Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -333,7 +333,6 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }
         catch (TransactionCanceledException cancelled) when (LostRace(cancelled))
         {
-            change.Appended.Clear();
             var stored = await dynamoDb.GetItemAsync(new GetItemRequest
             {
                 TableName = eventsTable,

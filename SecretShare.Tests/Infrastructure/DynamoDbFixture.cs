@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using SecretShare.Storage.Configuration;
 
@@ -40,6 +41,56 @@ public sealed class DynamoDbFixture : BackendFixture
             ConsistentRead = true,
         });
         return response.Item is { Count: > 0 } item ? item : null;
+    }
+
+    public string EventsTableName => TableName + "-events";
+
+    public override async Task<int> CountAuditItemsAsync(string id) => (await ReadAuditItemsAsync(id)).Count;
+
+    public override async Task SetEventTypeAsync(string id, int seq, string type)
+    {
+        var item = (await ReadAuditItemsAsync(id)).Single(i => i["seq"].N == seq.ToString(CultureInfo.InvariantCulture));
+        item["type"] = new AttributeValue { S = type };
+        await PutEventAsync(item);
+    }
+
+    public override async Task DeleteEventAsync(string id, int seq)
+    {
+        using var client = (await TestServers.DynamoDb).CreateClient();
+        await client.DeleteItemAsync(new DeleteItemRequest
+        {
+            TableName = EventsTableName,
+            Key = new() { ["secret_id"] = new AttributeValue { S = id }, ["seq"] = new AttributeValue { N = seq.ToString(CultureInfo.InvariantCulture) } },
+        });
+    }
+
+    public override async Task SwapEventsAsync(string id, int seqA, int seqB)
+    {
+        var items = await ReadAuditItemsAsync(id);
+        var a = items.Single(i => i["seq"].N == seqA.ToString(CultureInfo.InvariantCulture));
+        var b = items.Single(i => i["seq"].N == seqB.ToString(CultureInfo.InvariantCulture));
+        (a["seq"], b["seq"]) = (b["seq"], a["seq"]);
+        await PutEventAsync(a);
+        await PutEventAsync(b);
+    }
+
+    private async Task PutEventAsync(Dictionary<string, AttributeValue> item)
+    {
+        using var client = (await TestServers.DynamoDb).CreateClient();
+        await client.PutItemAsync(new PutItemRequest { TableName = EventsTableName, Item = item });
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> ReadAuditItemsAsync(string id)
+    {
+        using var client = (await TestServers.DynamoDb).CreateClient();
+        var response = await client.QueryAsync(new QueryRequest
+        {
+            TableName = EventsTableName,
+            KeyConditionExpression = "secret_id = :id",
+            ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = id } },
+            ConsistentRead = true,
+        });
+        return response.Items;
     }
 
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateBackendSettingsAsync()

@@ -9,13 +9,14 @@
 //   #extendable           checkbox             #create-button       submit button (aria-busy while working)
 //   #result               result section       #result-heading      focused after creation
 //   #share-link           read-only link       #copy-link           copy button
+//   #status-link          the creator's private status link /m/{id}#{manageToken}   #copy-status-link
 //   #passphrase-result    wrapper (hidden without passphrase)
 //   #passphrase-display   read-only passphrase #copy-passphrase     copy button
 //   #result-expiry        expiry and views text
 //   #delete-now           deletes with the manage token
 //   #create-another       resets the page      #status (aria-live polite)  #error (role=alert)
 
-import { encryptSecret, encodeEnvelope, formatLink, hasPassphrase, IV_LENGTH, TAG_LENGTH } from './protocol.js';
+import { encryptSecret, encodeEnvelope, formatLink, formatStatusLink, hasPassphrase, IV_LENGTH, TAG_LENGTH } from './protocol.js';
 import { createSecret, deleteSecret, describeError, ApiError } from './api.js';
 import { generatePassphrase } from './wordlist.js';
 import {
@@ -36,6 +37,7 @@ const createButton = $('create-button');
 const result = $('result');
 const resultHeading = $('result-heading');
 const shareLink = $('share-link');
+const statusLink = $('status-link');
 const passphraseResult = $('passphrase-result');
 const passphraseDisplay = $('passphrase-display');
 const resultExpiry = $('result-expiry');
@@ -135,6 +137,7 @@ async function onSubmit(event) {
 
 function showResult(response, link, pass) {
   shareLink.value = link;
+  statusLink.value = formatStatusLink(location.origin, response.id, response.manageToken);
   passphraseDisplay.value = pass;
   show(passphraseResult, pass !== '');
   const extendNote = response.extendable ? ' The recipient can extend it.' : '';
@@ -180,6 +183,7 @@ async function onDelete() {
 function onCreateAnother() {
   created = null;
   shareLink.value = '';
+  statusLink.value = '';
   passphraseDisplay.value = '';
   resultExpiry.textContent = '';
   show(result, false);
@@ -212,6 +216,7 @@ unlimitedViews.addEventListener('change', onUnlimitedChange);
 deleteButton.addEventListener('click', onDelete);
 createAnother.addEventListener('click', onCreateAnother);
 wireCopyButton($('copy-link'), shareLink, 'Link');
+wireCopyButton($('copy-status-link'), statusLink, 'Status link');
 wireCopyButton($('copy-passphrase'), passphraseDisplay, 'Passphrase');
 onUnlimitedChange();
 
