@@ -9,22 +9,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = new Argument<StatusLink>("status-link")
-        {
-            Description = "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
-            CustomParser = result =>
-            {
-                try
-                {
-                    return StatusLink.Parse(result.Tokens.Single().Value);
-                }
-                catch (FormatException ex)
-                {
-                    result.AddError(ex.Message);
-                    return null!;
-                }
-            },
-        };
+        var link = CliOptions.StatusLinkArgument();
         var server = CliOptions.LinkServer();
         var json = new Option<bool>("--json") { Description = "Print the server's receipt as JSON {id, status, expiresAt, viewsRemaining, events, chain}." };
 
