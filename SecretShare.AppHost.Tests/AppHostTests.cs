@@ -6,130 +6,164 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SecretShare.AppHost.Tests;
 
 /// <summary>
-/// Starts the whole AppHost once per backend (containers, API, cleanup worker) and drives the API over HTTP:
-/// a one-view secret is created, revealed once (and burned), and is gone on the second reveal. Needs Docker.
-/// Every wait has its own time limit, so a missing container runtime fails the test instead of hanging it.
+/// The whole distributed application as the AppHost runs it: database, two API replicas behind Aspire's proxy and the
+/// cleanup worker, driven over HTTP through the proxy. The same tests run on both backends.
 /// </summary>
-public sealed class AppHostTests
+public abstract class AppHostTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : AppHostFixture
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromMinutes(2);
 
-    // Generous: the first run pulls the postgres or DynamoDB Local image.
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan ResourceStateTimeout = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    protected TFixture Fixture { get; } = fixture;
+
+    /// <summary>The resource name of the database the AppHost adds for this backend.</summary>
+    protected abstract string DatabaseResource { get; }
 
     [Fact]
-    public async Task Postgres_backend_serves_a_one_view_secret_and_keeps_the_cleanup_worker_running()
+    public async Task A_one_view_secret_is_revealed_once_then_burned()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        await using var app = await StartAsync("postgres", cancellationToken);
+        using var client = Fixture.App.CreateHttpClient("api");
+        var secret = await CreateAsync(client, maxViews: 1);
 
-        // On PostgreSQL the worker is long-running: it deletes expired rows every few minutes.
-        await app.ResourceNotifications
-            .WaitForResourceAsync("cleanup", KnownResourceStates.Running, cancellationToken)
-            .WaitAsync(ResourceStateTimeout, cancellationToken);
+        using var revealed = await RevealAsync(client, secret);
+        Assert.Equal(HttpStatusCode.OK, revealed.StatusCode);
+        var body = await revealed.Content.ReadFromJsonAsync<JsonElement>(Token);
+        Assert.True(body.GetProperty("burned").GetBoolean());
+        Assert.Equal(secret.Ciphertext, body.GetProperty("ciphertext").GetString());
 
-        await AssertOneViewSecretLifecycleAsync(app, cancellationToken);
-
-        Assert.True(app.ResourceNotifications.TryGetCurrentState("cleanup", out var cleanup));
-        Assert.Equal(KnownResourceStates.Running, cleanup.Snapshot.State?.Text);
+        using var again = await RevealAsync(client, secret);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
 
     [Fact]
-    public async Task DynamoDb_backend_serves_a_one_view_secret_and_the_cleanup_worker_exits_zero()
+    public async Task Two_replicas_behind_the_proxy_reveal_a_one_view_secret_exactly_once_under_50_concurrent_reveals()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        await using var app = await StartAsync("dynamodb", cancellationToken);
+        using var replicasTimeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        replicasTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var replicas = await Fixture.WaitForRunningInstancesAsync("api", 2, replicasTimeout.Token);
+        Assert.Equal(2, replicas.Count);
 
-        await AssertOneViewSecretLifecycleAsync(app, cancellationToken);
+        using var client = Fixture.App.CreateHttpClient("api");
+        var secret = await CreateAsync(client, maxViews: 1);
 
-        // On DynamoDB the worker only logs that TTL removes expired items, then exits 0.
-        var cleanup = await app.ResourceNotifications
-            .WaitForResourceAsync("cleanup", resourceEvent => HasEnded(resourceEvent.Snapshot), cancellationToken)
-            .WaitAsync(ResourceStateTimeout, cancellationToken);
+        using var start = new ManualResetEventSlim();
+        var reveals = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        {
+            start.Wait(Token);
+            using var response = await RevealAsync(client, secret);
+            return response.StatusCode;
+        })).ToArray();
+        start.Set();
+        var statuses = await Task.WhenAll(reveals);
 
-        Assert.Equal(KnownResourceStates.Finished, cleanup.Snapshot.State?.Text);
-        Assert.Equal(0, cleanup.Snapshot.ExitCode);
+        // Exactly one payload, and every other racer told the secret is gone (no 5xx, no rate limiting).
+        var outcome = string.Join(", ", statuses.CountBy(status => (int)status).OrderBy(pair => pair.Key).Select(pair => $"{pair.Value} x {pair.Key}"));
+        Assert.Equal("1 x 200, 49 x 404", outcome);
     }
 
-    private static async Task<DistributedApplication> StartAsync(string backend, CancellationToken cancellationToken)
+    [Fact]
+    public async Task The_api_serves_again_after_the_AppHost_restarts_its_database_and_keeps_earlier_secrets()
     {
-        // Api:HttpPort=0: any free port, so a local service already on 5080 cannot fail the test.
-        var appHost = await DistributedApplicationTestingBuilder
-            .CreateAsync<Projects.SecretShare_AppHost>([$"Backend={backend}", "Api:HttpPort=0"], cancellationToken)
-            .WaitAsync(BuildTimeout, cancellationToken);
+        using var client = Fixture.App.CreateHttpClient("api");
+        var before = await CreateAsync(client, maxViews: 2);
 
-        DistributedApplication app;
-        try
-        {
-            app = await appHost.BuildAsync(cancellationToken).WaitAsync(BuildTimeout, cancellationToken);
-        }
-        catch
-        {
-            await appHost.DisposeAsync();
-            throw;
-        }
+        var commands = Fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(DatabaseResource, KnownResourceCommands.RestartCommand, Token);
+        Assert.True(result.Success, result.Message);
 
-        try
-        {
-            await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        using var recovery = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        recovery.CancelAfter(RecoveryTimeout);
+        await Fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(DatabaseResource, recovery.Token);
+        var after = await RetryUntilCreatedAsync(client, recovery.Token);
 
-            // Healthy = /health answers 200, which the API only does once its database is reachable.
-            await app.ResourceNotifications
-                .WaitForResourceHealthyAsync("api", cancellationToken)
-                .WaitAsync(HealthyTimeout, cancellationToken);
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        using var revealedBefore = await RevealAsync(client, before);
+        Assert.Equal(HttpStatusCode.OK, revealedBefore.StatusCode);
+        using var revealedAfter = await RevealAsync(client, after);
+        Assert.Equal(HttpStatusCode.OK, revealedAfter.StatusCode);
     }
 
-    private static async Task AssertOneViewSecretLifecycleAsync(DistributedApplication app, CancellationToken cancellationToken)
-    {
-        using var client = app.CreateHttpClient("api");
+    protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
-        // Shaped like a protocol v1 payload: version byte 0x01, then a 12-byte IV and ciphertext with its tag.
+    protected sealed record Secret(string Id, string Ciphertext, string AccessToken);
+
+    private static async Task<Secret> CreateAsync(HttpClient client, int maxViews) =>
+        await TryCreateAsync(client, maxViews, Token) ?? throw new InvalidOperationException("The API did not create the secret.");
+
+    // Shaped like a protocol v1 payload: version byte 0x01, then a 12-byte IV and ciphertext with its tag.
+    private static async Task<Secret?> TryCreateAsync(HttpClient client, int maxViews, CancellationToken cancellationToken)
+    {
         var payload = RandomNumberGenerator.GetBytes(61);
         payload[0] = 0x01;
         var ciphertext = Base64Url.EncodeToString(payload);
         var accessToken = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        using var response = await client.PostAsJsonAsync("/api/secrets", new { ciphertext, accessToken, maxViews }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            return null;
+        }
 
-        using var created = await client
-            .PostAsJsonAsync("/api/secrets", new { ciphertext, accessToken, maxViews = 1 }, cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var createdBody = await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var id = createdBody.GetProperty("id").GetString();
-        Assert.False(string.IsNullOrEmpty(id));
-
-        var revealPath = $"/api/secrets/{Uri.EscapeDataString(id)}/reveal";
-
-        using var revealed = await client
-            .PostAsJsonAsync(revealPath, new { accessToken }, cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, revealed.StatusCode);
-        var revealedBody = await revealed.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        Assert.True(revealedBody.GetProperty("burned").GetBoolean());
-        Assert.Equal(ciphertext, revealedBody.GetProperty("ciphertext").GetString());
-
-        using var again = await client
-            .PostAsJsonAsync(revealPath, new { accessToken }, cancellationToken)
-            .WaitAsync(RequestTimeout, cancellationToken);
-        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return new Secret(body.GetProperty("id").GetString()!, ciphertext, accessToken);
     }
 
-    // A terminal state that carries its exit code (DCP may report Exited a moment before the code arrives).
-    private static bool HasEnded(CustomResourceSnapshot snapshot) =>
-        snapshot.State?.Text is { } state
-        && KnownResourceStates.TerminalStates.Contains(state)
-        && (snapshot.ExitCode is not null || state == KnownResourceStates.FailedToStart);
+    // While the database restarts the API answers 503 (or the proxy refuses); it must serve again without a restart.
+    private static async Task<Secret> RetryUntilCreatedAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                if (await TryCreateAsync(client, maxViews: 1, cancellationToken) is { } secret)
+                {
+                    return secret;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+    }
+
+    private static Task<HttpResponseMessage> RevealAsync(HttpClient client, Secret secret) =>
+        client.PostAsJsonAsync($"/api/secrets/{Uri.EscapeDataString(secret.Id)}/reveal", new { accessToken = secret.AccessToken }, Token);
+}
+
+public sealed class PostgresAppHostTests(PostgresAppHostFixture fixture) : AppHostTests<PostgresAppHostFixture>(fixture)
+{
+    protected override string DatabaseResource => "postgres";
+
+    [Fact]
+    public async Task The_cleanup_worker_keeps_running_on_PostgreSQL()
+    {
+        await Fixture.App.ResourceNotifications.WaitForResourceAsync("cleanup", KnownResourceStates.Running, Token);
+        await Task.Delay(TimeSpan.FromSeconds(2), Token);
+        Assert.True(Fixture.App.ResourceNotifications.TryGetCurrentState("cleanup", out var cleanup));
+        Assert.Equal(KnownResourceStates.Running, cleanup.Snapshot.State?.Text);
+    }
+}
+
+public sealed class DynamoDbAppHostTests(DynamoDbAppHostFixture fixture) : AppHostTests<DynamoDbAppHostFixture>(fixture)
+{
+    protected override string DatabaseResource => "dynamodb";
+
+    [Fact]
+    public async Task The_cleanup_worker_defers_to_TTL_and_exits_0_on_DynamoDB()
+    {
+        // A terminal state that carries its exit code (DCP may report the state a moment before the code arrives).
+        var cleanup = await Fixture.App.ResourceNotifications.WaitForResourceAsync(
+            "cleanup",
+            update => update.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state) && update.Snapshot.ExitCode is not null,
+            Token);
+
+        Assert.Equal(KnownResourceStates.Finished, cleanup.Snapshot.State?.Text);
+        Assert.Equal(0, cleanup.Snapshot.ExitCode);
+    }
 }

@@ -1,186 +1,168 @@
 // The SecretShare AppHost: the API and the cleanup worker against ONE backend, chosen by the `Backend` setting
 // (appsettings.json, `dotnet run --project SecretShare.AppHost -- --Backend postgres`, or `Backend=postgres`).
-// Only the selected backend's container is added: a container resource without a container runtime never starts.
-// The services pick their backend from the variables set here (SPEC section 4); the names come from the
-// linked SecretShare.Storage/Configuration/EnvironmentVariables.cs and LocalDevelopment.cs. See docs/aspire.md.
+// The database runs as a container when a container runtime answers, otherwise as a local executable
+// (`DatabaseRuntime`). The services pick their backend from the variables set here (SPEC section 4); the names come
+// from the linked SecretShare.Storage/Configuration/EnvironmentVariables.cs and LocalDevelopment.cs. See docs/aspire.md.
 
-using System.Globalization;
-using Aspire.Hosting.AWS.DynamoDB;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using SecretShare.Storage.Configuration;
 
-// Reads appsettings.json, user secrets, environment variables and the command line into builder.Configuration.
-var builder = DistributedApplication.CreateBuilder(args);
-
-// Fails here, before anything starts, on a bad Backend, port or switch value.
-var settings = AppHostSettings.Read(builder.Configuration);
-var isRunMode = builder.ExecutionContext.IsRunMode;
-
-// The API: JSON API plus the web UI from its own origin. Its launchSettings.json (if any) is ignored, so what a plain
-// `dotnet run --project SecretShare.Api` does and what Aspire does cannot interfere with each other.
-var api = builder.AddProject<Projects.SecretShare_Api>("api", options => options.ExcludeLaunchProfile = true)
-    // Its HTTP endpoint, on a fixed local port (Api:HttpPort, 0 = any free port); publish mode leaves ports to the platform.
-    .WithHttpEndpoint(port: isRunMode ? settings.ApiHttpPort : null)
-    // Public: browsers reach it, and the manifest marks the binding external.
-    .WithExternalHttpEndpoints()
-    // Healthy only when /health (readiness, which includes the database) answers 200.
-    .WithHttpHealthCheck("/health");
-
-// The cleanup worker: deletes expired rows on PostgreSQL, exits 0 on DynamoDB (TTL does the work there).
-var cleanup = builder.AddProject<Projects.SecretShare_Cleanup>("cleanup", options => options.ExcludeLaunchProfile = true);
-
-if (isRunMode)
+try
 {
-    // Without a launch profile nothing sets the environment: pass on the AppHost's (Development under its launch profile).
-    api.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
-    // The worker is a generic host, so it reads DOTNET_ENVIRONMENT.
-    cleanup.WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
-}
+    // Reads appsettings.json, user secrets, environment variables and the command line into builder.Configuration.
+    var builder = DistributedApplication.CreateBuilder(args);
 
-IResourceBuilder<ProjectResource>[] services = [api, cleanup];
+    // Fails here, before anything starts, on a bad Backend, runtime, port or switch value.
+    var settings = AppHostSettings.Read(builder.Configuration);
+    var isRunMode = builder.ExecutionContext.IsRunMode;
 
-switch (settings.Backend)
-{
-    case Backend.Postgres:
+    // The API: JSON API plus the web UI from its own origin. Its launch profile (if any) is ignored, so a plain
+    // `dotnet run --project SecretShare.Api` and an Aspire run cannot interfere with each other.
+    var api = builder.AddProject<Projects.SecretShare_Api>("api", options => options.ExcludeLaunchProfile = true)
+        // Its HTTP endpoint, on a fixed local port (Api:HttpPort, 0 = any free port); publish mode leaves ports to the platform.
+        .WithHttpEndpoint(port: isRunMode ? settings.ApiHttpPort : null)
+        // Public: browsers reach it, and the manifest marks the binding external.
+        .WithExternalHttpEndpoints()
+        // Healthy only when /health (readiness, which includes the database) answers 200.
+        .WithHttpHealthCheck("/health")
+        // Api:Replicas instances behind the endpoint's proxy (1 by default); every one reveals through the same database.
+        .WithReplicas(settings.ApiReplicas);
+
+    // The cleanup worker: deletes expired rows on PostgreSQL, exits 0 on DynamoDB (TTL does the work there).
+    var cleanup = builder.AddProject<Projects.SecretShare_Cleanup>("cleanup", options => options.ExcludeLaunchProfile = true);
+
+    if (isRunMode)
     {
-        // A PostgreSQL container; its generated password is kept in this project's user secrets.
-        var postgres = builder.AddPostgres("postgres");
-
-        if (settings.PostgresDataVolume)
-        {
-            // Keeps the data in a named volume across AppHost runs (Postgres:DataVolume).
-            postgres.WithDataVolume();
-        }
-
-        if (settings.PgAdmin)
-        {
-            // A pgAdmin container already connected to the server (Postgres:PgAdmin).
-            postgres.WithPgAdmin();
-        }
-
-        // The application database, created in that server when it starts.
-        var database = postgres.AddDatabase(LocalDevelopment.PostgresDatabase);
-
-        foreach (var service in services)
-        {
-            service
-                // DATABASE_URL as postgresql://user:password@host:port/secretsdb selects the PostgreSQL backend.
-                .WithEnvironment(EnvironmentVariables.DatabaseUrl, database.Resource.UriExpression)
-                // Starts only once the database answers its health check.
-                .WaitFor(database);
-        }
-
-        break;
+        // Fails now with one line if the API's port is taken, rather than leaving the proxy unable to listen.
+        LocalPorts.EnsureFree(settings.ApiHttpPort);
+        // Without a launch profile nothing sets the environment: pass on the AppHost's (Development under its launch profile).
+        api.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+        // The worker is a generic host, so it reads DOTNET_ENVIRONMENT.
+        cleanup.WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
+        // One console line when the app is ready, and one for any resource that stops with an error.
+        builder.Services.AddHostedService<ResourceStateReporter>();
     }
 
-    case Backend.DynamoDb:
+    IResourceBuilder<ProjectResource>[] services = [api, cleanup];
+    var executables = isRunMode && UseExecutables(settings.DatabaseRuntime, builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]);
+    var data = executables ? LocalDataFolder.Create() : null;
+    if (data is not null)
     {
-        // Amazon's DynamoDB Local image: in memory, one database for every key and region, no telemetry.
-        var dynamoDb = builder.AddAWSDynamoDBLocal("dynamodb", new DynamoDBLocalOptions
-        {
-            InMemory = true,
-            SharedDb = true,
-            DisableDynamoDBLocalTelemetry = true,
-        });
+        // Deletes the databases' data folder once the AppHost has stopped them.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(data);
+    }
 
-        foreach (var service in services)
+    switch (settings.Backend)
+    {
+        case Backend.Postgres when data is not null:
         {
-            service
-                // AWS_ENDPOINT_URL_DYNAMODB = the container's endpoint (run mode only; nothing in the manifest).
-                .WithReference(dynamoDb)
-                // DYNAMODB_TABLE selects the DynamoDB backend; with an endpoint override the API creates the table.
-                .WithEnvironment(EnvironmentVariables.DynamoDbTable, settings.DynamoDbTable)
-                // The region the SDK signs requests for.
-                .WithEnvironment(EnvironmentVariables.AwsRegion, settings.AwsRegion)
-                // Starts only once the container is running.
-                .WaitFor(dynamoDb);
+            // PostgreSQL from the machine's binaries, in a temporary cluster that the AppHost deletes when it stops.
+            var postgres = builder.AddPostgresExecutable("postgres", LocalDevelopment.PostgresDatabase, data);
 
-            if (isRunMode)
+            foreach (var service in services)
             {
                 service
-                    // Dummy credentials for the SDK's chain: DynamoDB Local accepts any. Never written to a manifest.
-                    .WithEnvironment(EnvironmentVariables.AwsAccessKeyId, LocalDevelopment.AccessKeyId)
-                    // The matching dummy secret key.
-                    .WithEnvironment(EnvironmentVariables.AwsSecretAccessKey, LocalDevelopment.SecretAccessKey);
+                    // DATABASE_URL as postgresql://postgres@host:port/secretsdb selects the PostgreSQL backend.
+                    .WithEnvironment(EnvironmentVariables.DatabaseUrl, postgres.DatabaseUrl(LocalDevelopment.PostgresDatabase))
+                    // Starts once the database answers; gives up (instead of waiting forever) if it cannot start.
+                    .WaitFor(postgres, WaitBehavior.StopOnResourceUnavailable);
             }
+
+            break;
         }
 
-        break;
+        case Backend.Postgres:
+        {
+            // A PostgreSQL container; its generated password is kept in this project's user secrets.
+            var postgres = builder.AddPostgres("postgres");
+
+            if (settings.PostgresDataVolume)
+            {
+                // Keeps the data in a named volume across AppHost runs (Postgres:DataVolume).
+                postgres.WithDataVolume();
+            }
+
+            if (settings.PgAdmin)
+            {
+                // A pgAdmin container already connected to the server (Postgres:PgAdmin).
+                postgres.WithPgAdmin();
+            }
+
+            // The application database, created in that server when it starts.
+            var database = postgres.AddDatabase(LocalDevelopment.PostgresDatabase);
+
+            foreach (var service in services)
+            {
+                service
+                    // DATABASE_URL as postgresql://user:password@host:port/secretsdb selects the PostgreSQL backend.
+                    .WithEnvironment(EnvironmentVariables.DatabaseUrl, database.Resource.UriExpression)
+                    // Starts only once the database answers its health check.
+                    .WaitFor(database);
+            }
+
+            break;
+        }
+
+        case Backend.DynamoDb:
+        {
+            IResourceBuilder<IResourceWithEndpoints> dynamoDb = data is not null
+                // DynamoDB Local from the npm package on the machine's Java, on disk in the AppHost's data folder.
+                ? builder.AddDynamoDbLocalExecutable("dynamodb", data)
+                // Amazon's DynamoDB Local image, in memory; a local stand-in, so it never goes into a manifest.
+                : builder.AddContainer("dynamodb", "amazon/dynamodb-local", "3.3.0")
+                    .WithHttpEndpoint(targetPort: 8000, name: "http")
+                    .WithArgs("-jar", "DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-disableTelemetry")
+                    .WithHttpHealthCheck("/", statusCode: 400)
+                    .ExcludeFromManifest();
+
+            foreach (var service in services)
+            {
+                service
+                    // DYNAMODB_TABLE selects the DynamoDB backend; with an endpoint override the API creates the table.
+                    .WithEnvironment(EnvironmentVariables.DynamoDbTable, settings.DynamoDbTable)
+                    // The region the SDK signs requests for.
+                    .WithEnvironment(EnvironmentVariables.AwsRegion, settings.AwsRegion);
+
+                if (isRunMode)
+                {
+                    service
+                        // AWS_ENDPOINT_URL_DYNAMODB: the SDK's own endpoint override, pointing at DynamoDB Local.
+                        .WithEnvironment(EnvironmentVariables.AwsEndpointUrlDynamoDb, dynamoDb.GetEndpoint("http"))
+                        // Dummy credentials for the SDK's chain: DynamoDB Local accepts any. Never written to a manifest.
+                        .WithEnvironment(EnvironmentVariables.AwsAccessKeyId, LocalDevelopment.AccessKeyId)
+                        // The matching dummy secret key.
+                        .WithEnvironment(EnvironmentVariables.AwsSecretAccessKey, LocalDevelopment.SecretAccessKey)
+                        // Starts once DynamoDB Local answers; gives up (instead of waiting forever) if it cannot start.
+                        .WaitFor(dynamoDb, WaitBehavior.StopOnResourceUnavailable);
+                }
+            }
+
+            break;
+        }
     }
+
+    // Starts the dashboard, the databases and the projects (or writes the manifest with --publisher manifest).
+    builder.Build().Run();
+    return 0;
+}
+catch (AppHostSettingsException exception)
+{
+    Console.Error.WriteLine($"SecretShare.AppHost: {exception.Message}");
+    return 1;
 }
 
-// Starts the dashboard, the containers and the projects (or writes the manifest with --publisher manifest).
-builder.Build().Run();
-
-/// <summary>The storage backend the AppHost wires the services to.</summary>
-internal enum Backend
+// Containers when asked for, or when a container runtime answers; otherwise executables. Says which, once.
+static bool UseExecutables(DatabaseRuntime runtime, string? containerRuntime)
 {
-    DynamoDb,
-    Postgres,
-}
-
-/// <summary>The AppHost's own settings, read once and validated with messages that say what to write instead.</summary>
-internal sealed record AppHostSettings(
-    Backend Backend,
-    int? ApiHttpPort,
-    bool PostgresDataVolume,
-    bool PgAdmin,
-    string DynamoDbTable,
-    string AwsRegion)
-{
-    public static AppHostSettings Read(IConfiguration configuration) => new(
-        ReadBackend(configuration),
-        ReadPort(configuration, "Api:HttpPort", fallback: 5080),
-        ReadSwitch(configuration, "Postgres:DataVolume"),
-        ReadSwitch(configuration, "Postgres:PgAdmin"),
-        ReadText(configuration, "DynamoDb:TableName", fallback: LocalDevelopment.DynamoDbTable),
-        ReadText(configuration, "DynamoDb:Region", fallback: LocalDevelopment.Region));
-
-    private static Backend ReadBackend(IConfiguration configuration)
+    if (runtime != DatabaseRuntime.Auto)
     {
-        var value = configuration["Backend"];
-        return value?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "dynamodb" => Backend.DynamoDb,
-            "postgres" or "postgresql" => Backend.Postgres,
-            _ => throw new InvalidOperationException(
-                $"Invalid Backend '{value}': use 'dynamodb' (the default) or 'postgres', for example " +
-                "`dotnet run --project SecretShare.AppHost -- --Backend postgres`."),
-        };
+        Console.WriteLine($"SecretShare.AppHost: databases run as {(runtime == DatabaseRuntime.Executable ? "local executables" : "containers")} (DatabaseRuntime={runtime.ToString().ToLowerInvariant()}).");
+        return runtime == DatabaseRuntime.Executable;
     }
 
-    private static int? ReadPort(IConfiguration configuration, string key, int fallback)
-    {
-        var value = configuration[key];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-        {
-            throw new InvalidOperationException($"Invalid {key} '{value}': use a port number from 1 to 65535, or 0 for any free port.");
-        }
-
-        return port == 0 ? null : port;
-    }
-
-    private static bool ReadSwitch(IConfiguration configuration, string key)
-    {
-        var value = configuration[key];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return false;
-        }
-
-        return bool.TryParse(value, out var enabled)
-            ? enabled
-            : throw new InvalidOperationException($"Invalid {key} '{value}': use true or false.");
-    }
-
-    private static string ReadText(IConfiguration configuration, string key, string fallback)
-    {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
-    }
+    var (healthy, detail) = ContainerRuntimeProbe.Probe(containerRuntime);
+    Console.WriteLine(healthy
+        ? $"SecretShare.AppHost: databases run as containers ({detail} answered)."
+        : $"SecretShare.AppHost: databases run as local executables: no container runtime answered ({detail}).");
+    return !healthy;
 }

@@ -14,10 +14,15 @@ return await GuardedStartup.RunAsync(async () =>
     var backend = builder.AddSecretStorage();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddOptions<CleanupOptions>().BindConfiguration(CleanupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-    builder.Services.AddSingleton<CleanupWorker>();
-    if (!once)
+    // Only PostgreSQL has a cleaner to run: DynamoDB registers none, and Development's build-time validation of every
+    // registration would reject a worker that depends on one.
+    if (backend is not DynamoDbBackend)
     {
-        builder.Services.AddHostedService(services => services.GetRequiredService<CleanupWorker>());
+        builder.Services.AddSingleton<CleanupWorker>();
+        if (!once)
+        {
+            builder.Services.AddHostedService(services => services.GetRequiredService<CleanupWorker>());
+        }
     }
 
     using var host = builder.Build();
