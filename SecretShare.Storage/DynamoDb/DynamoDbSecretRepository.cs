@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -9,7 +10,7 @@ using static SecretShare.Storage.DynamoDb.SecretItem;
 namespace SecretShare.Storage.DynamoDb;
 
 /// <summary>
-/// DynamoDB storage. A state change reads the secret and its audit head in one consistent <c>TransactGetItems</c>,
+/// DynamoDB storage. A state change reads the secret and its audit head in one consistent <c>BatchGetItem</c>,
 /// decides in code, and writes the change, its events and the moved head in one <c>TransactWriteItems</c>: the
 /// secret's write is conditioned on the state it was decided from, each event's put on <c>attribute_not_exists</c> of
 /// its sequence number, and the head's update on its last sequence number. A request that loses a race re-reads and
@@ -18,8 +19,9 @@ namespace SecretShare.Storage.DynamoDb;
 internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options)
     : ISecretRepository
 {
-    // Fifty racers on one secret each lose at most once per winner; the jittered pause spreads the retries.
-    private const int MaxTransactionAttempts = 60;
+    // Racing requests on one secret retry with jittered exponential pauses; one that still loses after this long gives up
+    // with a TimeoutException, which the API answers as 503 with Retry-After rather than a wrong 404.
+    private static readonly TimeSpan ContentionLimit = TimeSpan.FromSeconds(20);
 
     private readonly string table = backend.TableName;
     private readonly string eventsTable = backend.EventsTableName;
@@ -212,16 +214,23 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     /// <summary>
     /// Reads the secret and its head, lets <paramref name="decide"/> plan the change, and applies it with its events in
     /// one transaction; re-reads and decides again when a racing change got in first. <c>null</c> when the plan is
-    /// <c>null</c> (the secret is gone or a check failed) or the race was lost too often.
+    /// <c>null</c>: the secret is gone or a check failed.
     /// </summary>
     private async Task<Change<T>?> ApplyAsync<T>(
         string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Change<T>?> decide, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxTransactionAttempts; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 0; ; attempt++)
         {
             if (attempt > 0)
             {
-                await Task.Delay(Random.Shared.Next(1, 5 + (4 * Math.Min(attempt, 10))), cancellationToken);
+                if (Stopwatch.GetElapsedTime(started) > ContentionLimit)
+                {
+                    throw new TimeoutException($"A change to one secret lost {attempt} races in a row.");
+                }
+
+                // Full jitter, doubling up to 256 ms: racers spread out instead of colliding again.
+                await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 7)), cancellationToken);
             }
 
             if (await ReadAsync(id, withCiphertext, cancellationToken) is not { } read)
@@ -229,51 +238,50 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 continue;
             }
 
-            var (item, head) = read;
-
-            if (decide(item, head) is not { } change)
+            if (decide(read.Item, read.Head) is not { } change)
             {
                 return null;
             }
 
-            if (await TryCommitAsync(id, head, change, cancellationToken))
+            if (await TryCommitAsync(id, read.Head, change, cancellationToken))
             {
                 return change;
             }
         }
-
-        return null;
     }
 
-    /// <summary>The secret (<c>null</c> when gone) and its head, from one consistent snapshot; <c>null</c> when a write was in flight.</summary>
+    /// <summary>
+    /// The secret (<c>null</c> when gone) and its head, read consistently in one call; <c>null</c> when the read must be
+    /// retried. Not one snapshot, and it need not be: the commit is conditioned on both the secret's state and the head's
+    /// sequence number, so a change decided from a torn read fails and is decided again.
+    /// </summary>
     private async Task<(Dictionary<string, AttributeValue>? Item, AuditHead? Head)?> ReadAsync(string id, bool withCiphertext, CancellationToken cancellationToken)
     {
-        var get = new Get { TableName = table, Key = Key(id) };
+        var secret = new KeysAndAttributes { Keys = [Key(id)], ConsistentRead = true };
         if (!withCiphertext)
         {
-            get.ProjectionExpression = string.Join(", ", StateAttributes.Select(a => "#" + a));
-            get.ExpressionAttributeNames = Names(StateAttributes);
+            secret.ProjectionExpression = string.Join(", ", StateAttributes.Select(a => "#" + a));
+            secret.ExpressionAttributeNames = Names(StateAttributes);
         }
 
-        try
+        var response = await dynamoDb.BatchGetItemAsync(new BatchGetItemRequest
         {
-            var response = await dynamoDb.TransactGetItemsAsync(new TransactGetItemsRequest
+            RequestItems = new()
             {
-                TransactItems = [new() { Get = get }, new() { Get = new Get { TableName = eventsTable, Key = AuditItem.Key(id, AuditItem.HeadSeq) } }],
-            }, cancellationToken);
-            return (
-                response.Responses[0].Item is { Count: > 0 } item ? item : null,
-                response.Responses[1].Item is { Count: > 0 } head ? AuditItem.ToHead(head) : null);
-        }
-        catch (TransactionCanceledException cancelled) when (LostRace(cancelled))
+                [table] = secret,
+                [eventsTable] = new KeysAndAttributes { Keys = [AuditItem.Key(id, AuditItem.HeadSeq)], ConsistentRead = true },
+            },
+        }, cancellationToken);
+        if (response.UnprocessedKeys is { Count: > 0 })
         {
             return null;
         }
-    }
 
-    /// <summary>Cancelled by a failed condition or a concurrent transaction on the same items, not by a fault.</summary>
-    private static bool LostRace(TransactionCanceledException cancelled) =>
-        cancelled.CancellationReasons is not { } reasons || reasons.All(r => r.Code is null or "None" or "ConditionalCheckFailed" or "TransactionConflict");
+        return (Single(response, table), Single(response, eventsTable) is { } head ? AuditItem.ToHead(head) : null);
+
+        static Dictionary<string, AttributeValue>? Single(BatchGetItemResponse response, string table) =>
+            response.Responses?.GetValueOrDefault(table) is [{ Count: > 0 } item, ..] ? item : null;
+    }
 
     /// <summary>
     /// Writes the change, its events and the moved head. The head carries a random request id: when the SDK retried a
