@@ -352,6 +352,10 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }
     }
 
+    /// <summary>Cancelled by a failed condition or a concurrent transaction on the same items, not by a fault.</summary>
+    private static bool LostRace(TransactionCanceledException cancelled) =>
+        cancelled.CancellationReasons is not { } reasons || reasons.All(r => r.Code is null or "None" or "ConditionalCheckFailed" or "TransactionConflict");
+
     /// <summary>
     /// After an extension moved the end of the secret, the earlier events' TTL moves with it, so the whole chain stays
     /// until the new end plus the retention. Best effort after the commit: an item that is already gone stays gone.
