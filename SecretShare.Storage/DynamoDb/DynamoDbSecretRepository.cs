@@ -23,6 +23,10 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     // with a TimeoutException, which the API answers as 503 with Retry-After rather than a wrong 404.
     private static readonly TimeSpan ContentionLimit = TimeSpan.FromSeconds(20);
 
+    // Racing changes to one secret within this process queue on its stripe instead of colliding in DynamoDB, where every
+    // loser pays a read and a cancelled transaction; across API instances the transaction conditions still decide.
+    private readonly SemaphoreSlim[] stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
+
     private readonly string table = backend.TableName;
     private readonly string eventsTable = backend.EventsTableName;
 
@@ -217,6 +221,21 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     /// <c>null</c>: the secret is gone or a check failed.
     /// </summary>
     private async Task<Change<T>?> ApplyAsync<T>(
+        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Change<T>?> decide, CancellationToken cancellationToken)
+    {
+        var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)stripes.Length)];
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            return await ApplyInTurnAsync(id, withCiphertext, decide, cancellationToken);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<Change<T>?> ApplyInTurnAsync<T>(
         string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Change<T>?> decide, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
