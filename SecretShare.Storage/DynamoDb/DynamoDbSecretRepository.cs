@@ -27,6 +27,10 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     // loser pays a read and a cancelled transaction; across API instances the transaction conditions still decide.
     private readonly SemaphoreSlim[] stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
+    // The stripe only spares collisions; correctness rests on the conditions. A request waits this long for its turn,
+    // then goes ahead, so that an unreachable database fails each request in one call's time instead of queueing them.
+    private static readonly TimeSpan StripeWait = TimeSpan.FromSeconds(1);
+
     private readonly string table = backend.TableName;
     private readonly string eventsTable = backend.EventsTableName;
 
@@ -224,14 +228,17 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Change<T>?> decide, CancellationToken cancellationToken)
     {
         var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)stripes.Length)];
-        await stripe.WaitAsync(cancellationToken);
+        var inTurn = await stripe.WaitAsync(StripeWait, cancellationToken);
         try
         {
             return await ApplyInTurnAsync(id, withCiphertext, decide, cancellationToken);
         }
         finally
         {
-            stripe.Release();
+            if (inTurn)
+            {
+                stripe.Release();
+            }
         }
     }
 

@@ -70,6 +70,10 @@ public abstract class BackendFixture : IAsyncLifetime
             await app.DisposeAsync();
         }
 
+        await DisposeDatabaseAsync();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Stops a database server that this fixture started for itself.</summary>
+    protected virtual ValueTask DisposeDatabaseAsync() => ValueTask.CompletedTask;
 }
