@@ -99,11 +99,18 @@ public static class ApiExtensions
         app.MapSecretsApi();
         app.MapLimitsApi();
 
-        // The view page is one static file for every secret id; the id and key are read by the page itself.
-        app.MapGet("/s/{id}", (IWebHostEnvironment environment) =>
-                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "view.html"), "text/html; charset=utf-8"))
-            .ExcludeFromDescription();
+        // The view and status pages are one static file each for every secret id; the page reads the id, and the key
+        // or manage token from the fragment, itself.
+        app.MapPage("/s/{id}", "view.html");
+        app.MapPage("/m/{id}", "status.html");
         return app;
+    }
+
+    private static void MapPage(this WebApplication app, string pattern, string file)
+    {
+        app.MapGet(pattern, (IWebHostEnvironment environment) =>
+                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, file), "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
     }
 }
 

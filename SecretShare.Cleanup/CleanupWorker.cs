@@ -5,8 +5,8 @@ using SecretShare.Storage.Postgres;
 namespace SecretShare.Cleanup;
 
 /// <summary>
-/// Deletes expired PostgreSQL rows on an interval. Expired rows are already invisible to the API; this only
-/// reclaims their space.
+/// Deletes expired PostgreSQL rows on an interval, then audit trails past their retention. Expired rows are already
+/// invisible to the API; this reclaims their space and records their expiry in their audit trails.
 /// </summary>
 public sealed partial class CleanupWorker(
     ExpiredSecretsCleaner cleaner, TimeProvider clock, IOptions<CleanupOptions> options, ILogger<CleanupWorker> logger)
@@ -15,8 +15,10 @@ public sealed partial class CleanupWorker(
     /// <summary>One pass: returns how many rows it deleted.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var deleted = await cleaner.DeleteExpiredAsync(clock.GetUtcNow(), options.Value.BatchSize, cancellationToken);
+        var now = clock.GetUtcNow();
+        var deleted = await cleaner.DeleteExpiredAsync(now, options.Value.BatchSize, cancellationToken);
         LogDeleted(deleted);
+        LogDeletedTrails(await cleaner.DeleteExpiredAuditTrailsAsync(now, options.Value.BatchSize, cancellationToken));
         return deleted;
     }
 
@@ -44,6 +46,9 @@ public sealed partial class CleanupWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired secrets")]
     private partial void LogDeleted(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} audit trails past their retention")]
+    private partial void LogDeletedTrails(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup pass failed, retrying at the next interval: {Reason}")]
     private partial void LogPassFailed(string reason);

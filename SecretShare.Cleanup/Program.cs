@@ -28,7 +28,9 @@ return await GuardedStartup.RunAsync(async () =>
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SecretShare.Cleanup");
     if (backend is DynamoDbBackend dynamo)
     {
-        logger.LogInformation("DynamoDB TTL on expires_at removes expired secrets from {Table}; nothing to clean up", dynamo.TableName);
+        logger.LogInformation(
+            "DynamoDB TTL on expires_at removes expired secrets from {Table}, and on retain_until audit trails past retention from {EventsTable}; nothing to clean up",
+            dynamo.TableName, dynamo.EventsTableName);
         return 0;
     }
 

@@ -87,6 +87,7 @@ public static class CliApp
             GetCommand.Create(host),
             ExtendCommand.Create(host),
             DeleteCommand.Create(host),
+            StatusCommand.Create(host),
         };
 
     /// <summary>Runs a command body and turns every expected failure into a message on stderr and an exit code.</summary>

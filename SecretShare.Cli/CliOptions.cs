@@ -36,19 +36,28 @@ internal static partial class CliOptions
         return server;
     }
 
-    public static Argument<ShareLink> Link() => new("link")
+    public static Argument<ShareLink> Link() =>
+        LinkArgument("link", "The share link, including the part after '#'.", ShareLink.Parse);
+
+    /// <summary>The creator's private status link, as printed by send and shown by the web UI.</summary>
+    public static Argument<StatusLink> StatusLinkArgument() => LinkArgument(
+        "status-link",
+        "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
+        StatusLink.Parse);
+
+    private static Argument<T> LinkArgument<T>(string name, string description, Func<string, T> parse) => new(name)
     {
-        Description = "The share link, including the part after '#'.",
+        Description = description,
         CustomParser = result =>
         {
             try
             {
-                return ShareLink.Parse(result.Tokens.Single().Value);
+                return parse(result.Tokens.Single().Value);
             }
             catch (FormatException ex)
             {
                 result.AddError(ex.Message);
-                return null!;
+                return default!;
             }
         },
     };

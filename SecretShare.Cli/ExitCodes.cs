@@ -20,6 +20,9 @@ public static class ExitCodes
     /// <summary>429: too many requests from this address.</summary>
     public const int RateLimited = 5;
 
+    /// <summary>status: the secret's recorded history does not verify (changed, reordered or removed events).</summary>
+    public const int Tampered = 6;
+
     public const string HelpText = """
         Exit codes:
           0  success
@@ -28,5 +31,6 @@ public static class ExitCodes
           3  wrong passphrase (the attempts left are printed; at 0 the secret is deleted)
           4  network or server error
           5  rate limited (the wait is printed)
+          6  status: the secret's history does not verify (events changed, reordered or removed)
         """;
 }

@@ -102,7 +102,7 @@ internal static class SendCommand
         {
             var output = new SendOutput(
                 sent.Link.ToString(), sent.Passphrase, sent.Link.Id, sent.ExpiresAt, sent.MaxViews, sent.Extendable,
-                sent.Passphrase is not null, sent.ManageToken);
+                sent.Passphrase is not null, sent.ManageToken, StatusLinkOf(sent).ToString());
             await host.Out.WriteLineAsync(JsonSerializer.Serialize(output, CliJsonContext.Default.SendOutput)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
@@ -123,8 +123,11 @@ internal static class SendCommand
         }
 
         await host.Error.WriteLineAsync($"To delete it early: secretshare delete LINK --manage-token {sent.ManageToken}").ConfigureAwait(false);
+        await host.Error.WriteLineAsync($"To see whether it was viewed (keep this private): secretshare status {StatusLinkOf(sent)}").ConfigureAwait(false);
         return ExitCodes.Ok;
     }
+
+    private static StatusLink StatusLinkOf(SentSecret sent) => new(sent.Link.BaseUrl, sent.Link.Id, sent.ManageToken);
 
     private static async Task<List<SecretFile>> ReadFilesAsync(FileInfo[] paths, CancellationToken cancellationToken)
     {
@@ -201,8 +204,10 @@ internal sealed record SendOutput(
     int? MaxViews,
     bool Extendable,
     bool PassphraseProtected,
-    string ManageToken);
+    string ManageToken,
+    string StatusLink);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(SendOutput))]
+[JsonSerializable(typeof(SecretEvents))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -48,6 +48,24 @@ public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = n
 /// <summary>Answer to <c>GET /api/limits</c>: the largest decoded ciphertext (envelope + 29 bytes) the server accepts.</summary>
 public sealed record ServerLimits(int MaxPayloadBytes);
 
+/// <summary>
+/// Answer to <c>GET /api/secrets/{id}/events</c>: the creator's receipt. <see cref="Status"/> is <c>active</c>,
+/// <c>burned</c>, <c>deleted</c> or <c>expired</c>.
+/// </summary>
+public sealed record SecretEvents(
+    string Id,
+    string Status,
+    DateTimeOffset ExpiresAt,
+    int? ViewsRemaining,
+    IReadOnlyList<SecretEvent> Events,
+    ChainVerdict Chain);
+
+/// <summary>One recorded state change of a secret; <see cref="Hash"/> is its link in the hash chain.</summary>
+public sealed record SecretEvent(int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash);
+
+/// <summary>The server's verification of the event chain; <see cref="Problem"/> names the first broken link.</summary>
+public sealed record ChainVerdict(bool Verified, int Length, string HeadHash, string? Problem);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateSecretRequest))]
 [JsonSerializable(typeof(CreateSecretResponse))]
@@ -56,4 +74,5 @@ public sealed record ServerLimits(int MaxPayloadBytes);
 [JsonSerializable(typeof(RevealSecretResponse))]
 [JsonSerializable(typeof(ExtendSecretRequest))]
 [JsonSerializable(typeof(ServerLimits))]
+[JsonSerializable(typeof(SecretEvents))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -89,6 +89,16 @@ public sealed class SecretShareClient
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><c>GET /api/secrets/{id}/events</c> with the manage token as bearer: status, events and the chain's verdict.</summary>
+    public async Task<SecretEvents> GetEventsAsync(string id, string manageToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(manageToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, SecretUrl(id, "/events"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", manageToken);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.SecretEvents, cancellationToken).ConfigureAwait(false);
+    }
+
     private Uri Url(string relative) => new(BaseAddress, relative);
 
     private Uri SecretUrl(string id, string suffix)

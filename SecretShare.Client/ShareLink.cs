@@ -70,7 +70,20 @@ public sealed record ShareLink
 
     private static bool TryParse(string? link, [NotNullWhen(true)] out ShareLink? result, out string error)
     {
-        result = null;
+        result = TryParseParts(link, "s", "key", out var baseUrl, out var id, out var keyText, out error)
+            ? new ShareLink(baseUrl, id, keyText)
+            : null;
+        return result is not null;
+    }
+
+    /// <summary>
+    /// Splits <c>{baseUrl}/{segment}/{id}#{32 bytes of base64url}</c>; <paramref name="secretName"/> names the fragment
+    /// in error messages. Shared by share links (<c>/s/</c>) and status links (<c>/m/</c>).
+    /// </summary>
+    internal static bool TryParseParts(
+        string? link, string segment, string secretName, out Uri baseUrl, out string id, out string secretText, out string error)
+    {
+        (baseUrl, id, secretText) = (null!, "", "");
         if (string.IsNullOrWhiteSpace(link)
             || !Uri.TryCreate(link.Trim(), UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -81,27 +94,28 @@ public sealed record ShareLink
 
         // Like the web client, tolerate one trailing slash after the id; a query string is ignored.
         var path = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath[..^1] : uri.AbsolutePath;
-        var marker = path.LastIndexOf("/s/", StringComparison.Ordinal);
+        var marker = path.LastIndexOf($"/{segment}/", StringComparison.Ordinal);
         if (marker < 0 || !IsValidId(path[(marker + 3)..]))
         {
-            error = "The link does not end in /s/{id} with a valid secret id.";
+            error = $"The link does not end in /{segment}/{{id}} with a valid secret id.";
             return false;
         }
 
-        var keyText = uri.Fragment.StartsWith('#') ? uri.Fragment[1..] : uri.Fragment;
-        if (keyText.Length == 0)
+        secretText = uri.Fragment.StartsWith('#') ? uri.Fragment[1..] : uri.Fragment;
+        if (secretText.Length == 0)
         {
-            error = "The link has no key after '#'. Copy the whole link, including the part after '#'.";
+            error = $"The link has no {secretName} after '#'. Copy the whole link, including the part after '#'.";
             return false;
         }
 
-        if (!Base64UrlStrict.TryDecode(keyText, out var key) || key.Length != SecretProtocol.KeySize)
+        if (!Base64UrlStrict.TryDecode(secretText, out var secret) || secret.Length != SecretProtocol.KeySize)
         {
-            error = "The key after '#' in the link is damaged or incomplete.";
+            error = $"The {secretName} after '#' in the link is damaged or incomplete.";
             return false;
         }
 
-        result = new ShareLink(NormalizeBase(uri, path[..marker]), path[(marker + 3)..], keyText);
+        baseUrl = NormalizeBase(uri, path[..marker]);
+        id = path[(marker + 3)..];
         error = "";
         return true;
     }

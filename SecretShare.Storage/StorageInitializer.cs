@@ -32,7 +32,7 @@ public sealed partial class StorageInitializer(
                 await (backend switch
                 {
                     PostgresBackend => services.GetRequiredService<PostgresSchemaMigrator>().MigrateAsync(cancellationToken),
-                    _ => services.GetRequiredService<DynamoDbTableProvisioner>().EnsureTableAsync(cancellationToken),
+                    _ => services.GetRequiredService<DynamoDbTableProvisioner>().EnsureTablesAsync(cancellationToken),
                 });
                 return;
             }

@@ -31,7 +31,7 @@ case "$backend" in
 esac
 
 require_dotnet
-command -v node >/dev/null || fail "Node.js 20 is missing; install it with: apt-get install -y nodejs npm"
+require_node_packages
 [ "$backend" = postgres ] || require_dynamodb_local
 [ "$backend" = dynamodb ] || require_postgres
 [ -x /usr/bin/chromium ] || apt_install chromium

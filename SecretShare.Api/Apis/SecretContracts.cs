@@ -30,3 +30,17 @@ public sealed record RevealSecretResponse(string Ciphertext, int? ViewsRemaining
 
 /// <summary>Body of an extension: at least one of <paramref name="AddSeconds"/> and <paramref name="AddViews"/>.</summary>
 public sealed record ExtendSecretRequest(string? AccessToken, int? AddSeconds, int? AddViews);
+
+/// <summary>
+/// A receipt for the creator: the secret's status, its recorded events and whether their hash chain verifies.
+/// <paramref name="Status"/> is <c>active</c>, <c>burned</c>, <c>deleted</c> or <c>expired</c>; <paramref name="ViewsRemaining"/>
+/// is <c>null</c> for an unlimited secret.
+/// </summary>
+public sealed record SecretEventsResponse(
+    string Id, string Status, DateTimeOffset ExpiresAt, int? ViewsRemaining, IReadOnlyList<SecretEventResponse> Events, ChainVerdictResponse Chain);
+
+/// <summary>One recorded state change. <paramref name="Hash"/> is the chain link (base64url SHA-256), see docs/design.md.</summary>
+public sealed record SecretEventResponse(int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash);
+
+/// <summary>Whether the chain verified; <paramref name="Problem"/> names the first broken link when it did not.</summary>
+public sealed record ChainVerdictResponse(bool Verified, int Length, string HeadHash, string? Problem);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,11 @@ public static class SecretsApi
         api.MapPost("/{id}/extend", ExtendSecret)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
             .WithSummary("Extends the lifetime or the views of an extendable secret")
+            .ProducesProblem(Status429TooManyRequests);
+
+        api.MapGet("/{id}/events", GetSecretEvents)
+            .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
+            .WithSummary("The creator's receipt: status, recorded events and the hash chain's verdict; until the retention ends")
             .ProducesProblem(Status429TooManyRequests);
 
         api.MapDelete("/{id}", DeleteSecret)
@@ -174,14 +180,8 @@ public static class SecretsApi
             return NotFound();
         }
 
-        const string BearerPrefix = "Bearer ";
         var errors = new FieldErrors();
-        var token = errors.RequireToken(
-            "authorization",
-            authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-                ? authorization[BearerPrefix.Length..].Trim()
-                : null,
-            "Required: an 'Authorization: Bearer <token>' header with the manage token or the access token (32 bytes, base64url).");
+        var token = RequireBearer(errors, authorization, "the manage token or the access token");
         if (errors.Any)
         {
             return errors.ToResult();
@@ -189,6 +189,50 @@ public static class SecretsApi
 
         var result = await secrets.DeleteAsync(id, token!, cancellationToken);
         return result.Outcome == SecretOutcome.Ok ? TypedResults.NoContent() : Failure(result.Outcome, result.AttemptsRemaining);
+    }
+
+    public static async Task<Results<Ok<SecretEventsResponse>, ValidationProblem, ProblemHttpResult>> GetSecretEvents(
+        string id, [FromHeader(Name = "Authorization")] string? authorization, SecretService secrets, CancellationToken cancellationToken)
+    {
+        if (!SecretTokens.IsWellFormedId(id))
+        {
+            return NotFound();
+        }
+
+        var errors = new FieldErrors();
+        var token = RequireBearer(errors, authorization, "the manage token");
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var result = await secrets.GetEventsAsync(id, token!, cancellationToken);
+        if (result.Outcome != SecretOutcome.Ok)
+        {
+            return NotFound();
+        }
+
+        var receipt = result.Value!;
+        var (trail, verdict) = receipt;
+        return TypedResults.Ok(new SecretEventsResponse(
+            id,
+            receipt.Status,
+            trail.Head.ExpiresAt,
+            receipt.IsActive && trail.Events is [.., { } last] ? last.ViewsRemaining : null,
+            [.. trail.Events.Select(e => new SecretEventResponse(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash)))],
+            new ChainVerdictResponse(verdict.Verified, trail.Head.LastSeq, Base64Url.EncodeToString(trail.Head.LastHash), verdict.Problem)));
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header; a missing, non-Bearer or malformed one is a field error.</summary>
+    private static byte[]? RequireBearer(FieldErrors errors, string? authorization, string which)
+    {
+        const string BearerPrefix = "Bearer ";
+        return errors.RequireToken(
+            "authorization",
+            authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+                ? authorization[BearerPrefix.Length..].Trim()
+                : null,
+            $"Required: an 'Authorization: Bearer <token>' header with {which} (32 bytes, base64url).");
     }
 
     private static SecretMetadataResponse ToMetadata(SecretState state) =>

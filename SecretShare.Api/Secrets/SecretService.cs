@@ -18,6 +18,15 @@ public enum SecretOutcome
     ViewsNotExtendable,
 }
 
+/// <summary>An audit trail and the verdict on its hash chain.</summary>
+public sealed record AuditReceipt(AuditTrail Trail, ChainVerdict Verdict)
+{
+    public bool IsActive => !Trail.Head.Closed;
+
+    /// <summary><c>active</c>, or the terminal event's type: <c>burned</c>, <c>deleted</c>, <c>expired</c>.</summary>
+    public string Status => !IsActive && Trail.Events is [.., { } last] ? last.Type : "active";
+}
+
 public readonly record struct SecretResult<T>(SecretOutcome Outcome, T? Value = default, int AttemptsRemaining = 0)
 {
     public static implicit operator SecretResult<T>(SecretOutcome outcome) => new(outcome);
@@ -151,6 +160,30 @@ public sealed partial class SecretService(
         }
 
         return SecretOutcome.NotFound;
+    }
+
+    /// <summary>
+    /// The audit trail of a secret, live or gone, for the holder of its manage token; a wrong token reads as unknown and
+    /// counts nothing, so nobody can burn a trail or learn that it exists. An expiry that nobody recorded yet (cleanup
+    /// has not run, DynamoDB TTL writes nothing) is recorded now.
+    /// </summary>
+    public async Task<SecretResult<AuditReceipt>> GetEventsAsync(string id, byte[] manageToken, CancellationToken cancellationToken)
+    {
+        var manageHash = SecretTokens.Hash(manageToken);
+        var trail = await repository.ReadAuditTrailAsync(id, cancellationToken);
+        if (trail is null || !CryptographicOperations.FixedTimeEquals(trail.Head.ManageHash, manageHash))
+        {
+            return SecretOutcome.NotFound;
+        }
+
+        var now = Now();
+        if (trail.Head.IsExpiredUnrecorded(now))
+        {
+            await repository.RecordExpiryAsync(id, now, cancellationToken);
+            trail = await repository.ReadAuditTrailAsync(id, cancellationToken) ?? trail;
+        }
+
+        return new(SecretOutcome.Ok, new AuditReceipt(trail, EventChain.Verify(trail)));
     }
 
     /// <summary>

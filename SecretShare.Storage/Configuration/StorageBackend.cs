@@ -51,6 +51,9 @@ public sealed record PostgresBackend(string ConnectionString) : StorageBackend
 /// <summary>DynamoDB; an endpoint override means local development, where the table is created if missing.</summary>
 public sealed record DynamoDbBackend(string TableName, string? EndpointOverride, string? Region) : StorageBackend
 {
+    /// <summary>The audit trails' table: the secrets table's name with <c>-events</c> appended.</summary>
+    public string EventsTableName => TableName + "-events";
+
     public string Describe() => EndpointOverride is null
         ? $"DynamoDB table {TableName} in {Region ?? "the default region"}"
         : $"DynamoDB table {TableName} at {EndpointOverride}";

@@ -6,41 +6,59 @@ using SecretShare.Storage.Configuration;
 namespace SecretShare.Storage.DynamoDb;
 
 /// <summary>
-/// Local development only (an endpoint override is set): creates the table if missing and turns on TTL for
-/// <c>expires_at</c>. In production the table is infrastructure's (deploy/).
+/// Local development only (an endpoint override is set): creates the secrets table and the events table if missing
+/// and turns on TTL (<c>expires_at</c>, <c>retain_until</c>). In production the tables are infrastructure's (deploy/).
 /// </summary>
 internal sealed partial class DynamoDbTableProvisioner(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, ILogger<DynamoDbTableProvisioner> logger)
 {
-    public async Task EnsureTableAsync(CancellationToken cancellationToken)
+    public async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
         if (backend.EndpointOverride is null)
         {
             await dynamoDb.DescribeTableAsync(backend.TableName, cancellationToken);
+            await dynamoDb.DescribeTableAsync(backend.EventsTableName, cancellationToken);
             return;
         }
 
+        await EnsureTableAsync(
+            backend.TableName,
+            [new KeySchemaElement(SecretItem.Id, KeyType.HASH)],
+            [new AttributeDefinition(SecretItem.Id, ScalarAttributeType.S)],
+            SecretItem.ExpiresAt,
+            cancellationToken);
+        await EnsureTableAsync(
+            backend.EventsTableName,
+            [new KeySchemaElement(AuditItem.SecretId, KeyType.HASH), new KeySchemaElement(AuditItem.Seq, KeyType.RANGE)],
+            [new AttributeDefinition(AuditItem.SecretId, ScalarAttributeType.S), new AttributeDefinition(AuditItem.Seq, ScalarAttributeType.N)],
+            AuditItem.RetainUntil,
+            cancellationToken);
+    }
+
+    private async Task EnsureTableAsync(
+        string table, List<KeySchemaElement> keySchema, List<AttributeDefinition> attributes, string ttlAttribute, CancellationToken cancellationToken)
+    {
         try
         {
             await dynamoDb.CreateTableAsync(new CreateTableRequest
             {
-                TableName = backend.TableName,
-                KeySchema = [new KeySchemaElement(SecretItem.Id, KeyType.HASH)],
-                AttributeDefinitions = [new AttributeDefinition(SecretItem.Id, ScalarAttributeType.S)],
+                TableName = table,
+                KeySchema = keySchema,
+                AttributeDefinitions = attributes,
                 BillingMode = BillingMode.PAY_PER_REQUEST,
             }, cancellationToken);
-            LogCreated(backend.TableName);
+            LogCreated(table);
         }
         catch (ResourceInUseException)
         {
             // Already there, perhaps created a moment ago by another instance.
         }
 
-        while ((await dynamoDb.DescribeTableAsync(backend.TableName, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE)
+        while ((await dynamoDb.DescribeTableAsync(table, cancellationToken)).Table.TableStatus != TableStatus.ACTIVE)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
 
-        var ttl = await dynamoDb.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = backend.TableName }, cancellationToken);
+        var ttl = await dynamoDb.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table }, cancellationToken);
         if (ttl.TimeToLiveDescription?.TimeToLiveStatus is not { } status ||
             (status != TimeToLiveStatus.ENABLED && status != TimeToLiveStatus.ENABLING))
         {
@@ -48,8 +66,8 @@ internal sealed partial class DynamoDbTableProvisioner(IAmazonDynamoDB dynamoDb,
             {
                 await dynamoDb.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
                 {
-                    TableName = backend.TableName,
-                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = SecretItem.ExpiresAt, Enabled = true },
+                    TableName = table,
+                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = ttlAttribute, Enabled = true },
                 }, cancellationToken);
             }
             catch (AmazonDynamoDBException ex) when (ex.Message.Contains("already enabled", StringComparison.OrdinalIgnoreCase))

@@ -83,6 +83,7 @@ internal static class SecretItem
 
     public static int ToInt(AttributeValue value) => int.Parse(value.N, CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset FromEpochSeconds(AttributeValue value) =>
-        DateTimeOffset.FromUnixTimeSeconds(long.Parse(value.N, CultureInfo.InvariantCulture));
+    public static long ToLong(AttributeValue value) => long.Parse(value.N, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset FromEpochSeconds(AttributeValue value) => DateTimeOffset.FromUnixTimeSeconds(ToLong(value));
 }

@@ -1,33 +1,69 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace SecretShare.Storage.Postgres;
 
-/// <summary>Deletes expired rows in bounded batches, so that one pass never holds many locks or a long transaction.</summary>
-public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource)
+/// <summary>
+/// Deletes expired rows, recording each expiry in the secret's audit trail, and audit trails past their retention,
+/// in bounded batches, so that one pass never holds many locks or a long transaction.
+/// </summary>
+public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource, IOptions<StorageOptions> options)
 {
     // SKIP LOCKED lets several cleanup instances, and live reveals, proceed without waiting on each other.
+    // count() of the append evaluates it for every deleted row; it is NULL for a row without an open chain.
     private const string DeleteBatchSql = """
-        DELETE FROM secrets
-        WHERE id IN (
-            SELECT id FROM secrets
-            WHERE expires_at <= $1
-            ORDER BY expires_at
-            LIMIT $2
-            FOR UPDATE SKIP LOCKED)
+        WITH expired AS (
+            DELETE FROM secrets
+            WHERE id IN (
+                SELECT id FROM secrets
+                WHERE expires_at <= $1
+                ORDER BY expires_at
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, expires_at)
+        SELECT count(*), count(secret_audit_append(id, 'expired', expires_at, NULL, 'cleanup', expires_at, $3))::int
+        FROM expired
+        """;
+
+    private const string DeleteTrailsBatchSql = """
+        WITH heads AS (
+            DELETE FROM secret_audit_heads
+            WHERE secret_id IN (
+                SELECT secret_id FROM secret_audit_heads
+                WHERE retain_until <= $1
+                ORDER BY retain_until
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)
+            RETURNING secret_id),
+        events AS (DELETE FROM secret_events WHERE secret_id IN (SELECT secret_id FROM heads))
+        SELECT count(*) FROM heads
         """;
 
     /// <summary>Deletes every row that expired before <paramref name="now"/>; returns how many.</summary>
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        DeleteInBatchesAsync(DeleteBatchSql, now, batchSize, withRetention: true, cancellationToken);
+
+    /// <summary>Deletes every audit trail (head and events) whose retention ended before <paramref name="now"/>; returns how many.</summary>
+    public Task<int> DeleteExpiredAuditTrailsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        DeleteInBatchesAsync(DeleteTrailsBatchSql, now, batchSize, withRetention: false, cancellationToken);
+
+    private async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset now, int batchSize, bool withRetention, CancellationToken cancellationToken)
     {
         var total = 0;
-        int deleted;
+        long deleted;
         do
         {
-            await using var command = dataSource.CreateCommand(DeleteBatchSql);
+            await using var command = dataSource.CreateCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = now });
             command.Parameters.Add(new NpgsqlParameter { Value = batchSize });
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            total += deleted;
+            if (withRetention)
+            {
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = options.Value.EventRetention });
+            }
+
+            deleted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            total += (int)deleted;
         }
         while (deleted == batchSize);
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using SecretShare.Storage.Secrets;
@@ -7,29 +8,44 @@ namespace SecretShare.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL storage. The hot paths (create, read, reveal) are plain Npgsql commands: EF Core's per-call
-/// overhead cost more CPU than the database did (docs/performance.md). The two operations that must update and
-/// possibly delete a row atomically run as one Npgsql batch, which PostgreSQL executes as one implicit
-/// transaction in a single round trip. Extend and delete, which are rare, go through EF Core.
+/// overhead cost more CPU than the database did (docs/performance.md). Operations that change a row, possibly delete
+/// it, and append their events run as one Npgsql batch, which PostgreSQL executes as one implicit transaction in a
+/// single round trip; <c>secret_audit_append</c> (migration 0002) computes the hash chain in the database. Extend,
+/// which is rare, goes through EF Core in an explicit transaction.
 /// </summary>
-internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSource dataSource) : ISecretRepository
+internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSource dataSource, IOptions<StorageOptions> options)
+    : ISecretRepository
 {
     // Takes a view only while the token matches, the secret is live and views are left; the row lock
     // serialises racing reveals and the second statement deletes the row once the last view is taken.
     private const string RevealSql = """
-        UPDATE secrets SET views = views + 1, failed_attempts = 0
-        WHERE id = $1 AND access_hash = $2 AND expires_at > $3 AND (max_views IS NULL OR views < max_views)
-        RETURNING encrypted_data, max_views, views, expires_at
+        WITH revealed AS (
+            UPDATE secrets SET views = views + 1, failed_attempts = 0
+            WHERE id = $1 AND access_hash = $2 AND expires_at > $3 AND (max_views IS NULL OR views < max_views)
+            RETURNING id, encrypted_data, max_views, views, expires_at)
+        SELECT encrypted_data, max_views, views, expires_at,
+               secret_audit_append(id, 'viewed', $3, max_views - views, NULL, expires_at, $4)
+        FROM revealed
         """;
 
-    private const string DeleteBurnedSql = "DELETE FROM secrets WHERE id = $1 AND views >= max_views";
+    private const string DeleteBurnedSql = """
+        WITH burned AS (DELETE FROM secrets WHERE id = $1 AND views >= max_views RETURNING id, expires_at)
+        SELECT secret_audit_append(id, 'burned', $2, 0, 'last_view', expires_at, $3) FROM burned
+        """;
 
     private const string FailedAttemptSql = """
-        UPDATE secrets SET failed_attempts = failed_attempts + 1
-        WHERE id = $1 AND expires_at > $2
-        RETURNING failed_attempts
+        WITH failed AS (
+            UPDATE secrets SET failed_attempts = failed_attempts + 1
+            WHERE id = $1 AND expires_at > $2
+            RETURNING id, failed_attempts, max_views - views AS views_remaining, expires_at)
+        SELECT failed_attempts, secret_audit_append(id, 'failed_attempt', $2, views_remaining, NULL, expires_at, $3)
+        FROM failed
         """;
 
-    private const string DeleteExhaustedSql = "DELETE FROM secrets WHERE id = $1 AND failed_attempts >= $2";
+    private const string DeleteExhaustedSql = """
+        WITH exhausted AS (DELETE FROM secrets WHERE id = $1 AND failed_attempts >= $2 RETURNING id, max_views - views AS views_remaining, expires_at)
+        SELECT secret_audit_append(id, 'burned', $3, views_remaining, 'failed_attempts', expires_at, $4) FROM exhausted
+        """;
 
     // The statement EF Core generated for SaveChanges of one SecretRow, column for column.
     private const string InsertSql = """
@@ -37,16 +53,55 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         """;
 
+    private const string InsertHeadSql = """
+        INSERT INTO secret_audit_heads (secret_id, manage_hash, last_seq, last_hash, expires_at, retain_until)
+        VALUES ($1, $2, 0, $3, $4, $4 + $5)
+        """;
+
+    private const string AppendCreatedSql = "SELECT secret_audit_append($1, 'created', $2, $3, NULL, $4, $5)";
+
     private const string FindSql = """
         SELECT id, access_hash, manage_hash, created_at, expires_at, max_views, views, failed_attempts, extendable, passphrase_protected
         FROM secrets
         WHERE id = $1
         """;
 
+    private const string AppendExtendedSql = """
+        SELECT secret_audit_append(id, 'extended', {0}, max_views - views, NULL, expires_at, {1}) FROM secrets WHERE id = {2}
+        """;
+
+    private const string DeleteSql = """
+        WITH deleted AS (
+            DELETE FROM secrets
+            WHERE id = $1 AND expires_at > $3 AND (access_hash = $2 OR manage_hash = $2)
+            RETURNING id, max_views - views AS views_remaining, expires_at, manage_hash = $2 AS by_creator)
+        SELECT secret_audit_append(id, 'deleted', $3, views_remaining, CASE WHEN by_creator THEN 'creator' ELSE 'recipient' END, expires_at, $4)
+        FROM deleted
+        """;
+
+    // One statement, so the head and the events come from one snapshot even while events are appended.
+    private const string ReadTrailSql = """
+        SELECT h.manage_hash, h.last_seq, h.last_hash, h.expires_at, h.closed,
+               e.seq, e.type, e.occurred_at, e.views_remaining, e.detail, e.prev_hash, e.hash
+        FROM secret_audit_heads h
+        LEFT JOIN secret_events e ON e.secret_id = h.secret_id
+        WHERE h.secret_id = $1
+        ORDER BY e.seq
+        """;
+
+    private const string RecordExpirySql = """
+        SELECT secret_audit_append(secret_id, 'expired', expires_at, NULL, 'receipt', expires_at, $3)
+        FROM secret_audit_heads
+        WHERE secret_id = $1 AND NOT closed AND expires_at <= $2
+        """;
+
+    private TimeSpan Retention => options.Value.EventRetention;
+
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
     {
         var state = secret.State;
-        await using var command = dataSource.CreateCommand(InsertSql);
+        await using var batch = dataSource.CreateBatch();
+        var command = new NpgsqlBatchCommand(InsertSql);
         command.Parameters.Add(Text(state.Id));
         command.Parameters.Add(Bytes(state.AccessHash));
         command.Parameters.Add(Time(state.CreatedAt));
@@ -58,7 +113,11 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         command.Parameters.Add(NullableInt(state.MaxViews));
         command.Parameters.Add(Bool(state.PassphraseProtected));
         command.Parameters.Add(Int(state.Views));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        batch.BatchCommands.Add(command);
+        batch.BatchCommands.Add(Command(InsertHeadSql, Text(state.Id), Bytes(state.ManageHash), Bytes(EventChain.Genesis), Time(state.ExpiresAt), Interval(Retention)));
+        batch.BatchCommands.Add(Command(
+            AppendCreatedSql, Text(state.Id), Time(state.CreatedAt), NullableInt(state.MaxViews), Time(state.ExpiresAt), Interval(Retention)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<SecretState?> FindAsync(string id, CancellationToken cancellationToken)
@@ -87,8 +146,8 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
     public async Task<RevealedSecret?> TryRevealAsync(string id, byte[] accessHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(RevealSql, Text(id), Bytes(accessHash), Time(now)));
-        batch.BatchCommands.Add(Command(DeleteBurnedSql, Text(id)));
+        batch.BatchCommands.Add(Command(RevealSql, Text(id), Bytes(accessHash), Time(now), Interval(Retention)));
+        batch.BatchCommands.Add(Command(DeleteBurnedSql, Text(id), Time(now), Interval(Retention)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -106,8 +165,8 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
     public async Task<int?> RecordFailedAttemptAsync(string id, DateTimeOffset now, int maxFailedAttempts, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(FailedAttemptSql, Text(id), Time(now)));
-        batch.BatchCommands.Add(Command(DeleteExhaustedSql, Text(id), Int(maxFailedAttempts)));
+        batch.BatchCommands.Add(Command(FailedAttemptSql, Text(id), Time(now), Interval(Retention)));
+        batch.BatchCommands.Add(Command(DeleteExhaustedSql, Text(id), Int(maxFailedAttempts), Time(now), Interval(Retention)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
@@ -118,6 +177,7 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         var (addSeconds, addViews, latest, viewsLimit) =
             (extension.AddTime.TotalSeconds, extension.AddViews, extension.LatestExpiry, extension.ViewsLimit);
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.Secrets
             .Where(s => s.Id == id && s.AccessHash == accessHash && s.ExpiresAt > now && s.Extendable
                 && (addViews == 0 || (s.MaxViews != null && s.MaxViews + addViews <= viewsLimit)))
@@ -127,13 +187,54 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
                 .SetProperty(s => s.FailedAttempts, 0), cancellationToken);
 
         // Zero rows means one of the conditions failed: the caller reads the state to say which.
-        return updated == 0 ? null : await FindAsync(id, cancellationToken);
+        if (updated == 0)
+        {
+            return null;
+        }
+
+        await db.Database.ExecuteSqlRawAsync(AppendExtendedSql, [now, Retention, id], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await FindAsync(id, cancellationToken);
     }
 
-    public async Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await db.Secrets
-            .Where(s => s.Id == id && s.ExpiresAt > now && (s.AccessHash == tokenHash || s.ManageHash == tokenHash))
-            .ExecuteDeleteAsync(cancellationToken) > 0;
+    public async Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command(DeleteSql, Text(id), Bytes(tokenHash), Time(now), Interval(Retention)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken);
+    }
+
+    public async Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ReadTrailSql);
+        command.Parameters.Add(Text(id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        AuditHead? head = null;
+        var events = new List<SecretEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            head ??= new AuditHead(
+                id, reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4));
+            if (!reader.IsDBNull(5))
+            {
+                events.Add(new SecretEvent(
+                    id, reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9),
+                    reader.GetFieldValue<byte[]>(10), reader.GetFieldValue<byte[]>(11)));
+            }
+        }
+
+        return head is null ? null : new AuditTrail(head, events);
+    }
+
+    public async Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command(RecordExpirySql, Text(id), Time(now), Interval(Retention)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -147,6 +248,8 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
     private static NpgsqlParameter Bytes(byte[] value) => new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = value };
 
     private static NpgsqlParameter Time(DateTimeOffset value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value };
+
+    private static NpgsqlParameter Interval(TimeSpan value) => new() { NpgsqlDbType = NpgsqlDbType.Interval, Value = value };
 
     private static NpgsqlParameter Int(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
 

@@ -3,7 +3,8 @@ namespace SecretShare.Storage.Secrets;
 /// <summary>
 /// Secret storage. Every state change is one atomic conditional operation, so the guarantees of SPEC section 3
 /// hold however many requests race. A <c>Try</c> method returns <c>null</c>/<c>false</c> when any of its
-/// conditions fails; the caller then reads the state to tell the user why.
+/// conditions fails; the caller then reads the state to tell the user why. Every state change appends its events to the
+/// secret's hash chain atomically with the change itself (docs/design.md, "Events").
 /// </summary>
 public interface ISecretRepository
 {
@@ -29,4 +30,10 @@ public interface ISecretRepository
 
     /// <summary>Deletes a live secret whose access or manage hash matches <paramref name="tokenHash"/>.</summary>
     Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The audit head and all events of a secret, live or gone, until its retention ends; <c>null</c> when none.</summary>
+    Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Appends the <c>expired</c> event to an open chain whose secret expired at or before <paramref name="now"/>.</summary>
+    Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 }

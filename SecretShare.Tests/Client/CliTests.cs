@@ -10,7 +10,7 @@ namespace SecretShare.Tests.Client;
 
 /// <summary>The CLI run in-process (<see cref="CliApp.RunAsync(string[], TextReader, TextWriter, TextWriter, IReadOnlyDictionary{string, string}?, HttpMessageHandler?, CancellationToken)"/>)
 /// against the real API on each backend, over real sockets.</summary>
-public abstract class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : BackendFixture
+public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : BackendFixture
 {
     protected TFixture Fixture { get; } = fixture;
 

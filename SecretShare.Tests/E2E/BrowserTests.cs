@@ -25,7 +25,7 @@ namespace SecretShare.Tests.E2E;
 /// </summary>
 [Trait("Category", "E2E")]
 [E2EBackendTrait]
-public sealed class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>, IAsyncLifetime
+public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2EFixture>, IAsyncLifetime
 {
     private static readonly Dictionary<int, string> ReasonPhrases = new() { [403] = "Forbidden", [404] = "Not Found" };
 

@@ -48,6 +48,18 @@ public abstract class BackendFixture : IAsyncLifetime
     /// <summary>Every stored byte of the row or item, read directly from the database; <c>null</c> when absent.</summary>
     public abstract Task<byte[]?> ReadStoredBytesAsync(string id);
 
+    /// <summary>Audit head plus events stored for this id, counted directly in the database.</summary>
+    public abstract Task<int> CountAuditItemsAsync(string id);
+
+    /// <summary>Tampering behind the API's back: rewrites one event's type in place.</summary>
+    public abstract Task SetEventTypeAsync(string id, int seq, string type);
+
+    /// <summary>Tampering: removes one event.</summary>
+    public abstract Task DeleteEventAsync(string id, int seq);
+
+    /// <summary>Tampering: swaps the content (all but the keys) of two events, as a reordering would.</summary>
+    public abstract Task SwapEventsAsync(string id, int seqA, int seqB);
+
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateBackendSettingsAsync();
 
     public async ValueTask DisposeAsync()
@@ -58,6 +70,10 @@ public abstract class BackendFixture : IAsyncLifetime
             await app.DisposeAsync();
         }
 
+        await DisposeDatabaseAsync();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Stops a database server that this fixture started for itself.</summary>
+    protected virtual ValueTask DisposeDatabaseAsync() => ValueTask.CompletedTask;
 }

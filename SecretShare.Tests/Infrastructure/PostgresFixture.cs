@@ -23,6 +23,35 @@ public sealed class PostgresFixture : BackendFixture
         return await command.ExecuteScalarAsync() as byte[];
     }
 
+    public override async Task<int> CountAuditItemsAsync(string id) => (int)(long)(await ExecuteAsync(
+        "SELECT (SELECT count(*) FROM secret_audit_heads WHERE secret_id = $1) + (SELECT count(*) FROM secret_events WHERE secret_id = $1)", id))!;
+
+    public override Task SetEventTypeAsync(string id, int seq, string type) =>
+        ExecuteAsync("UPDATE secret_events SET type = $3 WHERE secret_id = $1 AND seq = $2", id, seq, type);
+
+    public override Task DeleteEventAsync(string id, int seq) =>
+        ExecuteAsync("DELETE FROM secret_events WHERE secret_id = $1 AND seq = $2", id, seq);
+
+    // UPDATE … FROM reads the rows as they were before the statement, so the two rows trade places.
+    public override Task SwapEventsAsync(string id, int seqA, int seqB) => ExecuteAsync("""
+        UPDATE secret_events e
+        SET type = o.type, occurred_at = o.occurred_at, views_remaining = o.views_remaining, detail = o.detail, prev_hash = o.prev_hash, hash = o.hash
+        FROM secret_events o
+        WHERE e.secret_id = $1 AND o.secret_id = $1 AND ((e.seq = $2 AND o.seq = $3) OR (e.seq = $3 AND o.seq = $2))
+        """, id, seqA, seqB);
+
+    private async Task<object?> ExecuteAsync(string sql, params object[] values)
+    {
+        await using var dataSource = CreateDataSource();
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteScalarAsync();
+    }
+
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateBackendSettingsAsync()
     {
         var server = await TestServers.Postgres;

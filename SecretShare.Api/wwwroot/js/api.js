@@ -151,6 +151,10 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
       if (addViews) body.addViews = addViews;
       return request('POST', `${secretPath(id)}/extend`, { body });
     },
+    /** GET /api/secrets/{id}/events with Authorization: Bearer <manage token> → {id, status, expiresAt, viewsRemaining, events, chain}. */
+    getSecretEvents(id, manageToken) {
+      return request('GET', `${secretPath(id)}/events`, { token: manageToken });
+    },
     /** DELETE /api/secrets/{id} with Authorization: Bearer <manage token or access token> → 204. */
     deleteSecret(id, bearerToken) {
       return request('DELETE', secretPath(id), { token: bearerToken });
@@ -164,4 +168,5 @@ export const createSecret = (body) => defaultClient.createSecret(body);
 export const getSecret = (id) => defaultClient.getSecret(id);
 export const revealSecret = (id, accessToken) => defaultClient.revealSecret(id, accessToken);
 export const extendSecret = (id, accessToken, changes) => defaultClient.extendSecret(id, accessToken, changes);
+export const getSecretEvents = (id, manageToken) => defaultClient.getSecretEvents(id, manageToken);
 export const deleteSecret = (id, bearerToken) => defaultClient.deleteSecret(id, bearerToken);

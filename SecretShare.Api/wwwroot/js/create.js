@@ -13,6 +13,7 @@
 //   #result               result section       #result-heading      focused after creation
 //   #share-link           read-only link       #copy-link           copy button
 //   #share-qr             canvas: QR code of the link, drawn in the page (qr.js)
+//   #status-link          the creator's private status link /m/{id}#{manageToken}   #copy-status-link
 //   #passphrase-result    wrapper (hidden without passphrase)
 //   #passphrase-display   read-only passphrase #copy-passphrase     copy button
 //   #result-expiry        expiry and views text
@@ -20,7 +21,7 @@
 //   #create-another       resets the page      #status (aria-live polite)  #error (role=alert)
 
 import {
-  encryptSecret, encodeFile, envelopeSize, filesJsonSize, formatLink, hasPassphrase, PAYLOAD_OVERHEAD,
+  encryptSecret, encodeFile, envelopeSize, filesJsonSize, formatLink, formatStatusLink, hasPassphrase, PAYLOAD_OVERHEAD,
 } from './protocol.js';
 import { createSecret, deleteSecret, getLimits, describeError, ApiError } from './api.js';
 import { generatePassphrase } from './wordlist.js';
@@ -45,6 +46,7 @@ const createButton = $('create-button');
 const result = $('result');
 const resultHeading = $('result-heading');
 const shareLink = $('share-link');
+const statusLink = $('status-link');
 const passphraseResult = $('passphrase-result');
 const passphraseDisplay = $('passphrase-display');
 const resultExpiry = $('result-expiry');
@@ -160,6 +162,7 @@ async function onSubmit(event) {
 
 function showResult(response, link, pass) {
   shareLink.value = link;
+  statusLink.value = formatStatusLink(location.origin, response.id, response.manageToken);
   passphraseDisplay.value = pass;
   show(passphraseResult, pass !== '');
   const extendNote = response.extendable ? ' The recipient can extend it.' : '';
@@ -208,6 +211,7 @@ async function onDelete() {
 function onCreateAnother() {
   created = null;
   shareLink.value = '';
+  statusLink.value = '';
   passphraseDisplay.value = '';
   resultExpiry.textContent = '';
   clearQrCode(shareQr);
@@ -347,6 +351,7 @@ form.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
 form.addEventListener('drop', onDrop);
 secretText.addEventListener('input', updateSizeHint);
 wireCopyButton($('copy-link'), shareLink, 'Link');
+wireCopyButton($('copy-status-link'), statusLink, 'Status link');
 wireCopyButton($('copy-passphrase'), passphraseDisplay, 'Passphrase');
 onUnlimitedChange();
 updateSizeHint();

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using SecretShare.Tests.Infrastructure;
+
+namespace SecretShare.Tests.Api;
+
+/// <summary>
+/// The audit trail and the creator's receipts (<c>GET /api/secrets/{id}/events</c>): every state change is one event,
+/// the events form a hash chain that a change in the database breaks, and the trail outlives the secret until its
+/// retention ends. Run unchanged against every backend.
+/// </summary>
+public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : BackendFixture
+{
+    private const int Racers = 50;
+
+    protected TFixture Fixture { get; } = fixture;
+
+    private HttpClient Client => Fixture.Client;
+
+    [Fact]
+    public async Task Every_state_change_is_one_event_and_the_receipt_outlives_the_burned_secret()
+    {
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = 2, ["extendable"] = true, ["expiresInSeconds"] = 3600 });
+
+        await (await Client.RevealAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        await (await Client.ExtendAsync(secret.Id, secret.AccessToken, addViews: 1)).AssertOkAsync();
+        var active = await ReceiptAsync(secret);
+        Assert.Equal("active", active["status"]!.GetValue<string>());
+        Assert.Equal(2, active["viewsRemaining"]!.GetValue<int>());
+
+        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        await (await Client.GetAsync($"api/secrets/{secret.Id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        var receipt = await ReceiptAsync(secret);
+        Assert.Equal("burned", receipt["status"]!.GetValue<string>());
+        Assert.Null(receipt["viewsRemaining"]);
+        Assert.Equal(
+            ["created:2:", "failed_attempt:2:", "viewed:1:", "extended:2:", "viewed:1:", "viewed:0:", "burned:0:last_view"],
+            Events(receipt).Select(e => $"{e["type"]}:{e["viewsRemaining"]}:{e["detail"]}"));
+        Assert.Equal(Enumerable.Range(1, 7), Events(receipt).Select(e => e["seq"]!.GetValue<int>()));
+        AssertVerified(receipt, length: 7);
+        Assert.All(Events(receipt), e => Assert.InRange(
+            e["occurredAt"]!.GetValue<DateTimeOffset>(), DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(1)));
+    }
+
+    [Theory]
+    [InlineData(true, "creator")]
+    [InlineData(false, "recipient")]
+    public async Task A_deletion_records_who_deleted(bool byCreator, string actor)
+    {
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = 3 });
+
+        (await Client.DeleteAsync(secret.Id, byCreator ? secret.ManageToken : secret.AccessToken)).EnsureSuccessStatusCode();
+
+        var receipt = await ReceiptAsync(secret);
+        Assert.Equal("deleted", receipt["status"]!.GetValue<string>());
+        Assert.Equal(["created", "deleted"], Events(receipt).Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(actor, Events(receipt)[^1]["detail"]!.GetValue<string>());
+        AssertVerified(receipt, length: 2);
+    }
+
+    [Fact]
+    public async Task Running_out_of_attempts_records_each_attempt_and_the_burn()
+    {
+        var secret = await Client.CreateAsync();
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await (await Client.RevealAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
+        }
+
+        var receipt = await ReceiptAsync(secret);
+        Assert.Equal("burned", receipt["status"]!.GetValue<string>());
+        Assert.Equal(
+            ["created", .. Enumerable.Repeat("failed_attempt", 5), "burned"],
+            Events(receipt).Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal("failed_attempts", Events(receipt)[^1]["detail"]!.GetValue<string>());
+        AssertVerified(receipt, length: 7);
+    }
+
+    [Fact]
+    public async Task An_expiry_nobody_recorded_is_recorded_when_the_receipt_is_read()
+    {
+        var secret = await Client.CreateAsync(new() { ["expiresInSeconds"] = 1 });
+        var expiresAt = secret.Body["expiresAt"]!.GetValue<DateTimeOffset>();
+        await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.1), TestContext.Current.CancellationToken);
+
+        var receipt = await ReceiptAsync(secret);
+        var again = await ReceiptAsync(secret);
+
+        Assert.Equal("expired", receipt["status"]!.GetValue<string>());
+        Assert.Equal(["created", "expired"], Events(receipt).Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(expiresAt, Events(receipt)[^1]["occurredAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("receipt", Events(receipt)[^1]["detail"]!.GetValue<string>());
+        AssertVerified(receipt, length: 2);
+        Assert.Equal(receipt.ToJsonString(), again.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_wrong_or_missing_token_learns_nothing_and_burns_nothing()
+    {
+        var secret = await Client.CreateAsync();
+
+        for (var i = 0; i < 6; i++)
+        {
+            await (await GetEventsAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        await (await GetEventsAsync(secret.Id, secret.AccessToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await GetEventsAsync(ApiCalls.NewId(), secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await GetEventsAsync("not-an-id", secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        var missing = await (await GetEventsAsync(secret.Id, null)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(missing["errors"]!["authorization"]);
+        await (await GetEventsAsync(secret.Id, "short")).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        var receipt = await ReceiptAsync(secret);
+        Assert.Equal(["created"], Events(receipt).Select(e => e["type"]!.GetValue<string>()));
+        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+    }
+
+    [Fact]
+    public async Task Racing_reveals_record_exactly_one_view_event_each_in_an_unbroken_chain()
+    {
+        const int MaxViews = 10;
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = MaxViews });
+
+        // Two API instances on one database, as behind a load balancer: the database, not one process, must serialise.
+        await using var secondApp = Fixture.CreateApp();
+        using var secondClient = secondApp.CreateHttpClient();
+        using var start = new SemaphoreSlim(0);
+        var racers = Enumerable.Range(0, Racers).Select(async racer =>
+        {
+            await start.WaitAsync();
+            using var response = await (racer % 2 == 0 ? Client : secondClient).RevealAsync(secret.Id, secret.AccessToken);
+            return response.StatusCode;
+        }).ToList();
+        start.Release(Racers);
+        var statuses = await Task.WhenAll(racers);
+
+        Assert.Equal(MaxViews, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(Racers - MaxViews, statuses.Count(s => s == HttpStatusCode.NotFound));
+        var receipt = await ReceiptAsync(secret);
+        var events = Events(receipt);
+        Assert.Equal(Enumerable.Range(1, MaxViews + 2), events.Select(e => e["seq"]!.GetValue<int>()));
+        Assert.Equal(MaxViews, events.Count(e => e["type"]!.GetValue<string>() == "viewed"));
+        Assert.Equal(
+            Enumerable.Range(0, MaxViews).Reverse(),
+            events.Where(e => e["type"]!.GetValue<string>() == "viewed").Select(e => e["viewsRemaining"]!.GetValue<int>()));
+        Assert.Equal("burned", events[^1]["type"]!.GetValue<string>());
+        AssertVerified(receipt, length: MaxViews + 2);
+    }
+
+    public static TheoryData<string> Tamperings => ["changed", "reordered", "removed", "truncated"];
+
+    [Theory]
+    [MemberData(nameof(Tamperings))]
+    public async Task A_chain_changed_in_the_database_no_longer_verifies(string tampering)
+    {
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = 3 });
+        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        AssertVerified(await ReceiptAsync(secret), length: 3);
+
+        await (tampering switch
+        {
+            "changed" => Fixture.SetEventTypeAsync(secret.Id, 2, "extended"),
+            "reordered" => Fixture.SwapEventsAsync(secret.Id, 2, 3),
+            "removed" => Fixture.DeleteEventAsync(secret.Id, 2),
+            _ => Fixture.DeleteEventAsync(secret.Id, 3),
+        });
+
+        var chain = (await ReceiptAsync(secret))["chain"]!;
+        Assert.False(chain["verified"]!.GetValue<bool>());
+        Assert.Contains(tampering == "truncated" ? "ends at event 2" : "Event 2", chain["problem"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Events_vanish_once_the_retention_after_the_end_of_the_secret_is_over()
+    {
+        await using var shortRetention = Fixture.CreateApp(new Dictionary<string, string?> { ["SecretShare:Storage:EventRetentionSeconds"] = "1" });
+        using var client = shortRetention.CreateHttpClient();
+        // A short expiry too: on DynamoDB the events written before the burn keep expiry + retention as their TTL.
+        var burned = await client.CreateAsync(new() { ["expiresInSeconds"] = 3 });
+        await (await client.RevealAsync(burned.Id, burned.AccessToken)).AssertOkAsync();
+        var kept = await Client.CreateAsync();
+        await (await Client.RevealAsync(kept.Id, kept.AccessToken)).AssertOkAsync();
+        Assert.Equal(4, await Fixture.CountAuditItemsAsync(burned.Id)); // the head; created, viewed, burned
+
+        await RemoveTrailsPastRetentionAsync(burned.Id);
+
+        Assert.Equal(0, await Fixture.CountAuditItemsAsync(burned.Id));
+        await (await GetEventsAsync(burned.Id, burned.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        AssertVerified(await ReceiptAsync(kept), length: 3);
+    }
+
+    /// <summary>Whatever the backend does to remove trails past retention (a cleanup pass, TTL), until this one is gone.</summary>
+    protected abstract Task RemoveTrailsPastRetentionAsync(string id);
+
+    private async Task<HttpResponseMessage> GetEventsAsync(string id, string? bearer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/secrets/{id}/events");
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    private async Task<JsonObject> ReceiptAsync(CreatedSecret secret)
+    {
+        var receipt = await (await GetEventsAsync(secret.Id, secret.ManageToken)).AssertOkAsync();
+        Assert.Equal(secret.Id, receipt["id"]!.GetValue<string>());
+        return receipt;
+    }
+
+    private static List<JsonNode> Events(JsonObject receipt) => [.. receipt["events"]!.AsArray().Select(e => e!)];
+
+    private static void AssertVerified(JsonObject receipt, int length)
+    {
+        var chain = receipt["chain"]!;
+        Assert.True(chain["verified"]!.GetValue<bool>(), chain["problem"]?.GetValue<string>());
+        Assert.Equal(length, chain["length"]!.GetValue<int>());
+        Assert.Equal(Events(receipt)[^1]["hash"]!.GetValue<string>(), chain["headHash"]!.GetValue<string>());
+    }
+}
