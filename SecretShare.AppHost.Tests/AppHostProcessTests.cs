@@ -47,12 +47,8 @@ public sealed class AppHostProcessTests
     [InlineData("--Postgres:PgAdmin", "yes", "Invalid Postgres:PgAdmin 'yes': use true or false.")]
     public async Task A_setting_it_cannot_use_is_one_line_and_exit_code_1(string option, string value, string message)
     {
-        await using var appHost = AppHostProcess.Start(null, option, value);
-
-        Assert.Equal(1, await appHost.WaitForExitAsync(StopTimeout));
-        var line = Assert.Single(appHost.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = await RefusalAsync(option, value);
         Assert.StartsWith($"SecretShare.AppHost: {message}", line);
-        Assert.Empty(Leftovers.DataFolders(appHost.Id));
     }
 
     [Fact]
@@ -62,12 +58,8 @@ public sealed class AppHostProcessTests
         holder.Start();
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
 
-        await using var appHost = AppHostProcess.Start(null, "--Api:HttpPort", $"{port}");
-
-        Assert.Equal(1, await appHost.WaitForExitAsync(StopTimeout));
-        var line = Assert.Single(appHost.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = await RefusalAsync("--Api:HttpPort", $"{port}");
         Assert.Equal($"SecretShare.AppHost: Port {port} is already in use: stop what listens there, or choose another port with `-- --Api:HttpPort N` (0 = any free port).", line);
-        Assert.Empty(Leftovers.DataFolders(appHost.Id));
     }
 
     [Fact]
@@ -85,6 +77,16 @@ public sealed class AppHostProcessTests
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    // The AppHost refuses to start: exit code 1, one line on stderr (returned), nothing created.
+    private static async Task<string> RefusalAsync(string option, string value)
+    {
+        await using var appHost = AppHostProcess.Start(null, option, value);
+
+        Assert.Equal(1, await appHost.WaitForExitAsync(StopTimeout));
+        Assert.Empty(Leftovers.DataFolders(appHost.Id));
+        return Assert.Single(appHost.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 
     private static async Task AssertNothingListensAsync(int port)
     {
