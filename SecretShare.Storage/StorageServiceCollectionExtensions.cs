@@ -48,7 +48,10 @@ public static class StorageServiceCollectionExtensions
                 services.AddSingleton(dynamo);
                 services.AddDefaultAWSOptions(DynamoDbClientOptions(dynamo, builder.Configuration));
                 services.AddAWSService<IAmazonDynamoDB>();
-                services.AddSingleton<ISecretRepository, DynamoDbSecretRepository>();
+                services.AddSingleton<DynamoDbSecretRepository>();
+                // One deadline per operation, as long as one call's timeout: a reveal makes two calls, each retried.
+                services.AddSingleton<ISecretRepository>(provider => new DeadlineSecretRepository(
+                    provider.GetRequiredService<DynamoDbSecretRepository>(), DynamoDbCallTimeout));
                 services.AddSingleton<DynamoDbTableProvisioner>();
                 services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DatabaseHealthCheck, tags: [DatabaseHealthCheck]);
                 break;
@@ -57,13 +60,16 @@ public static class StorageServiceCollectionExtensions
         return backend;
     }
 
+    /// <summary>How long one DynamoDB call, and one storage operation as a whole, may take before the API answers 503.</summary>
+    private static readonly TimeSpan DynamoDbCallTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The SDK's own settings (the <c>AWS</c> section, profiles, the credential chain) with SPEC's variables on top.</summary>
     private static AWSOptions DynamoDbClientOptions(DynamoDbBackend backend, IConfiguration configuration)
     {
         var options = configuration.GetAWSOptions();
 
         // Fail fast during an outage instead of holding requests for the SDK's long defaults.
-        options.DefaultClientConfig.Timeout = TimeSpan.FromSeconds(5);
+        options.DefaultClientConfig.Timeout = DynamoDbCallTimeout;
         options.DefaultClientConfig.MaxErrorRetry = 2;
         if (backend.EndpointOverride is { } endpoint)
         {
