@@ -19,7 +19,7 @@ public sealed class AppHostProcessTests
     public async Task Ctrl_C_stops_the_app_and_leaves_no_process_or_data_folder(string backend)
     {
         var port = AppHostProcess.FreePort();
-        await using var appHost = AppHostProcess.Start(null, "--Backend", backend, "--Api:HttpPort", $"{port}");
+        await using var appHost = AppHostProcess.Start(null, "--Backend", backend, "--DatabaseRuntime", "executable", "--Api:HttpPort", $"{port}");
 
         var login = await appHost.WaitForOutputAsync("Login to the dashboard at http://localhost:", StartTimeout);
         Assert.Matches(@"/login\?t=[0-9a-f]+$", login);
