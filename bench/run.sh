@@ -19,7 +19,11 @@ Usage: bench/run.sh [options]
   --keep                            keep the work folder (logs, raw outputs) instead of deleting it
   --api-env NAME=VALUE              extra environment for the API process, repeatable (to try runtime settings,
                                     e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); recorded in the results
-Environment: BENCH_ARTIFACTS (dotnet --artifacts-path, default /tmp/bench-artifacts).
+  --pg-variant NAME=FILE.sql        A/B: after the shipped schema's pass, one more PostgreSQL pass on a fresh cluster
+                                    with FILE applied after the migrations (e.g. bench/variants/*.sql); repeatable
+  --no-apphost                      skip the run behind the AppHost's proxy (full runs of PostgreSQL include it)
+Environment: BENCH_ARTIFACTS (dotnet --artifacts-path, default /tmp/bench-artifacts); BENCH_PG_QUERY (options appended
+  to the API's DATABASE_URL, e.g. maximum_pool_size=8).
 EOF
 }
 
@@ -35,6 +39,8 @@ OUT="$BENCH/results/latest.json"
 BUILD=1
 KEEP=0
 API_ENV=()
+PG_VARIANTS=()
+APPHOST=1
 ARTIFACTS=${BENCH_ARTIFACTS:-/tmp/bench-artifacts}
 
 while [[ $# -gt 0 ]]; do
@@ -50,11 +56,15 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --soak) SOAK="$2"; shift 2 ;;
     --no-scaling) SCALING=0; shift ;;
-    --quick) QUICK=1; DURATION=4; WARMUP=1; SOAK=0; SCALING=0; shift ;;
+    --quick) QUICK=1; DURATION=4; WARMUP=1; SOAK=0; SCALING=0; APPHOST=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --skip-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     --api-env) [[ ${2:-} == *=* ]] || { echo "--api-env needs NAME=VALUE" >&2; exit 2; }; API_ENV+=("$2"); shift 2 ;;
+    --pg-variant)
+      [[ ${2:-} =~ ^[a-z0-9-]+=.+$ && -f ${2#*=} ]] || { echo "--pg-variant needs NAME=FILE (lower-case name, existing file)" >&2; exit 2; }
+      PG_VARIANTS+=("$2"); shift 2 ;;
+    --no-apphost) APPHOST=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -79,7 +89,7 @@ done
 WORK=$(mktemp -d /tmp/secretshare-bench.XXXXXX)
 chmod 755 "$WORK"
 mkdir -p "$WORK/results" "$WORK/raw"
-API_PID="" PG_DATA="" DYNAMO_PID="" SAMPLER_PID="" LOAD_PID=""
+API_PID="" PG_DATA="" PG_LOG="" DYNAMO_PID="" SAMPLER_PID="" LOAD_PID="" VARIANT=""
 
 # Stops everything this script started, by PID, whatever way the script ends.
 cleanup() {
@@ -87,6 +97,7 @@ cleanup() {
   trap - EXIT INT TERM
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
   [[ -n $LOAD_PID ]] && kill "$LOAD_PID" 2>/dev/null || true
+  stop_apphost
   stop_api
   stop_postgres
   stop_dynamodb
@@ -109,9 +120,10 @@ start_postgres() {
     -c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/pg \
     -c fsync=on -c synchronous_commit=on -c full_page_writes=on \
     -c max_connections=200 -c shared_buffers=256MB -c effective_cache_size=1GB \
-    -c max_wal_size=4GB -c checkpoint_timeout=30min" start >/dev/null
+    -c max_wal_size=4GB -c checkpoint_timeout=30min -c log_autovacuum_min_duration=0" start >/dev/null
   "$PGBIN/psql" -qX -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE db" postgres >/dev/null
   PG_POSTMASTER=$(head -1 "$PG_DATA/postmaster.pid")
+  PG_LOG="$WORK/pg/server.log"
 }
 
 stop_postgres() {
@@ -119,7 +131,7 @@ stop_postgres() {
     log "stopping PostgreSQL"
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
-  PG_DATA=""
+  PG_DATA="" PG_LOG=""
 }
 
 psql_db() { "$PGBIN/psql" -qX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@" db; }
@@ -153,7 +165,7 @@ start_api() {
   log "API (Release) on $API, backend $backend"
   local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1 ${API_ENV[@]+"${API_ENV[@]}"})
   if [[ $backend == postgres ]]; then
-    env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db")
+    env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db${BENCH_PG_QUERY:+?$BENCH_PG_QUERY}")
   else
     env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1)
   fi
@@ -211,7 +223,8 @@ stop_sampler() { kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/nul
 measure() {
   local result=$1 kind=$2 scenario=$3 concurrency=$4 payload=$5
   shift 6
-  local rss="$WORK/raw/rss.$$" api0 db0 m0 t0 api1 db1 m1 t1 start end
+  local rss="$WORK/raw/rss.$$" api0 db0 m0 t0 api1 db1 m1 t1 start end log0=0 vacuums=null
+  [[ -n $PG_LOG ]] && log0=$(wc -l <"$PG_LOG")
   api0=$(cpu_ticks "$API_PID"); db0=$(db_ticks); read -r m0 t0 < <(machine_ticks)
   start_sampler "$rss"
   start=$(date +%s.%N)
@@ -223,13 +236,18 @@ measure() {
   end=$(date +%s.%N)
   stop_sampler
   api1=$(cpu_ticks "$API_PID"); db1=$(db_ticks); read -r m1 t1 < <(machine_ticks)
+  # The tables autovacuum finished during the run (log_autovacuum_min_duration=0 logs each one).
+  [[ -n $PG_LOG ]] && vacuums=$(tail -n "+$((log0 + 1))" "$PG_LOG" |
+    sed -n 's/.*automatic vacuum of table "[^"]*\.\([^".]*\)".*/\1/p' | jq -R . | jq -sc .)
   jq -n --argjson raw "$(cat "$RAW")" --arg backend "$CURRENT" --arg kind "$kind" --arg scenario "$scenario" \
     --argjson concurrency "$concurrency" --argjson payload "$payload" \
     --argjson elapsed "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" --argjson tck "$CLK_TCK" \
     --argjson api_cpu "$((api1 - api0))" --argjson db_cpu "$((db1 - db0))" \
-    --argjson mbusy "$((m1 - m0))" --argjson mtotal "$((t1 - t0))" \
+    --argjson mbusy "$((m1 - m0))" --argjson mtotal "$((t1 - t0))" --argjson vacuums "$vacuums" --arg variant "$VARIANT" \
     --argjson rss_peak_kb "$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$rss")" \
-    '{backend: $backend, kind: $kind, scenario: $scenario, concurrency: $concurrency, payload_bytes: $payload, raw: $raw,
+    '{backend: $backend, variant: (if $variant == "" then null else $variant end), kind: $kind, scenario: $scenario,
+      concurrency: $concurrency, payload_bytes: $payload, raw: $raw, elapsed_s: $elapsed, autovacuums: $vacuums,
+      api_cpu_s: (if $kind != "ceiling" then $api_cpu / $tck else null end),
       api_cpu_pct: (if $kind != "ceiling" then ($api_cpu / $tck / $elapsed * 100 | round) else null end),
       db_cpu_pct: ($db_cpu / $tck / $elapsed * 100 | round),
       machine_cpu_pct: ($mbusy / ([$mtotal, 1] | max) * 100 | round),
@@ -241,7 +259,7 @@ wrk_run() {
   local scenario=$1 concurrency=$2 payload=$3 duration=$4 warmup=$5 kind=${6:-api}
   local threads=$(( concurrency < 2 ? 1 : 2 )) body="$WORK/raw/body-$payload.json"
   [[ -f $body ]] || $TOOL body "$payload" "$body"
-  local label="$CURRENT-$kind-$scenario-c$concurrency-p$payload"
+  local label="$SERIES-$kind-$scenario-c$concurrency-p$payload"
   log "$label: ${warmup}s warm-up, ${duration}s measured"
   export BENCH_BODY="$body" BENCH_IDS="$WORK/raw/ids-$CURRENT.txt"
   if [[ $warmup != 0 ]]; then
@@ -267,7 +285,7 @@ pgbench_once() {
 
 pgbench_ceiling() {
   local scenario=$1 concurrency=$2 duration=$3 warmup=$4
-  local label="$CURRENT-ceiling-$scenario-c$concurrency-p1024" prefix="$WORK/raw/pgb-$scenario-c$concurrency"
+  local label="$SERIES-ceiling-$scenario-c$concurrency-p1024" prefix="$WORK/raw/pgb-$SERIES-$scenario-c$concurrency"
   log "$label: pgbench ${warmup}s warm-up, ${duration}s measured"
   [[ $warmup != 0 ]] && pgbench_once "$scenario" "$concurrency" "$warmup" "" >/dev/null 2>&1
   RAW="$WORK/raw/$label.json"
@@ -296,7 +314,7 @@ pgbench_to_json() {
 
 dynamo_ceiling() {
   local scenario=$1 concurrency=$2 duration=$3 warmup=$4
-  local label="$CURRENT-ceiling-$scenario-c$concurrency-p1024"
+  local label="$SERIES-ceiling-$scenario-c$concurrency-p1024"
   # A fresh .NET process: give the JIT's tiering (and the AWS SDK's first-call work) time to settle, as the
   # long-running API has had.
   warmup=$(( warmup * 2 > 4 ? warmup * 2 : 4 ))
@@ -311,7 +329,7 @@ ceiling() { if [[ $CURRENT == postgres ]]; then pgbench_ceiling "$@"; else dynam
 
 # Memory over a long lifecycle run: RSS every 5 s, written as a series.
 soak() {
-  local label="$CURRENT-soak"
+  local label="$SERIES-soak"
   log "$label: lifecycle at concurrency 32 for ${SOAK}s, RSS every 5 s"
   local series="$WORK/raw/$label.rss" start; start=$(date +%s)
   : >"$series"
@@ -322,9 +340,73 @@ soak() {
   local series_pid=$!
   wrk_run lifecycle 32 1024 "$SOAK" 0 soak-load
   kill "$series_pid" 2>/dev/null; wait "$series_pid" 2>/dev/null || true
-  jq -n --arg backend "$CURRENT" --argjson seconds "$SOAK" \
+  jq -n --arg backend "$CURRENT" --arg variant "$VARIANT" --argjson seconds "$SOAK" \
     --argjson series "$(awk '{ printf "%s[%d,%.1f]", (NR > 1 ? "," : "["), $1, $2 / 1024 } END { if (NR == 0) printf "["; print "]" }' "$series")" \
-    '{backend: $backend, kind: "soak", seconds: $seconds, rss_mb: $series}' >"$WORK/results/$label.json"
+    '{backend: $backend, variant: (if $variant == "" then null else $variant end), kind: "soak", seconds: $seconds, rss_mb: $series}' >"$WORK/results/$label.json"
+}
+
+# ---------------------------------------------------------------------------------------------- the AppHost
+
+APPHOST_DIR="$ROOT/SecretShare.AppHost"
+APPHOST_BIN="$APPHOST_DIR/bin/Release/net10.0/SecretShare.AppHost"
+APPHOST_PID=""
+
+# The API replica the AppHost started: the process whose command line names SecretShare.Api and that listens on a
+# TCP port. Prints "pid port".
+apphost_api() {
+  local line pid address
+  while read -r line; do
+    pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$line")
+    address=$(awk '{ print $4 }' <<<"$line")
+    [[ -n $pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'SecretShare\.Api' && { echo "$pid ${address##*:}"; return 0; }
+  done < <(ss -ltnpH)
+  return 1
+}
+
+# The lifecycle at 32 connections through the AppHost's proxy (the URL users open) and straight to the replica's own
+# port, with the databases as executables and the rest as `dotnet run --project SecretShare.AppHost` sets it up
+# (the http launch profile's Development environment, telemetry exported to the dashboard), built in Release.
+apphost_pass() {
+  local port ready api_port
+  CURRENT=postgres VARIANT="" SERIES=postgres-apphost
+  port=$($TOOL port)
+  log "AppHost (Release, PostgreSQL as an executable, API on port $port)"
+  # The launch profile's settings with free ports; rate limits off as in the direct runs (the replicas inherit the
+  # AppHost's environment).
+  (cd "$APPHOST_DIR" && exec env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
+    ASPNETCORE_URLS="http://localhost:$($TOOL port)" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$($TOOL port)" \
+    ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$($TOOL port)" ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+    SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    "$APPHOST_BIN" --Backend postgres --DatabaseRuntime executable --Api:HttpPort "$port") >"$WORK/apphost.log" 2>&1 &
+  APPHOST_PID=$!
+  for _ in $(seq 1 240); do
+    ready=$(sed -n 's/.*SecretShare is ready: \(http[^ ]*\).*/\1/p' "$WORK/apphost.log" | head -1)
+    [[ -n $ready ]] && break
+    kill -0 "$APPHOST_PID" 2>/dev/null || die "the AppHost exited: $(tail -5 "$WORK/apphost.log")"
+    sleep 0.5
+  done
+  [[ -n $ready ]] || die "the AppHost did not report ready in 120 s: $(tail -5 "$WORK/apphost.log")"
+  read -r API_PID api_port < <(apphost_api) || die "no SecretShare.Api process listening under the AppHost"
+  PG_POSTMASTER=$(pgrep -o -u postgres -x postgres) || die "no PostgreSQL under the AppHost"
+  log "AppHost ready at $ready; API replica pid $API_PID on port $api_port"
+
+  API=${ready%/}
+  $TOOL seed "$API" 200 "$WORK/raw/ids-$CURRENT.txt"
+  export BENCH_BODY="$WORK/raw/body-1024.json" BENCH_IDS="$WORK/raw/ids-$CURRENT.txt"
+  BENCH_OUT=/dev/null wrk -t 2 -c 32 -d "$(( WARMUP + 3 ))s" -s "$BENCH/wrk/lifecycle.lua" "$API" >/dev/null
+  wrk_run lifecycle 32 1024 "$DURATION" "$WARMUP" apphost-proxy
+  API="http://127.0.0.1:$api_port"
+  wrk_run lifecycle 32 1024 "$DURATION" "$WARMUP" apphost-direct
+  stop_apphost
+}
+
+# Ctrl+C, as a user stops it: the AppHost stops its resources and deletes its data folder.
+stop_apphost() {
+  if [[ -n $APPHOST_PID ]]; then
+    log "stopping the AppHost"
+    kill -INT "$APPHOST_PID" 2>/dev/null && wait "$APPHOST_PID" 2>/dev/null || true
+  fi
+  APPHOST_PID="" API_PID=""
 }
 
 # ---------------------------------------------------------------------------------------------- the run
@@ -337,12 +419,32 @@ if [[ $BUILD == 1 ]]; then
     dotnet build "$BENCH/SecretShare.Bench.DynamoCeiling" -c Release --artifacts-path "$ARTIFACTS" -nologo -v quiet -clp:ErrorsOnly >&2
   fi
 fi
+[[ " $BACKENDS " == *" postgres "* ]] || APPHOST=0
+if [[ $APPHOST == 1 && $BUILD == 1 ]]; then
+  log "building the AppHost in Release"
+  dotnet build "$APPHOST_DIR" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+fi
 [[ -f $API_DLL ]] || die "no Release build at $API_DLL"
+[[ $APPHOST == 0 || -x $APPHOST_BIN ]] || die "no Release build at $APPHOST_BIN"
+
+# One pass per backend; PostgreSQL gets one more pass per --pg-variant, each on a fresh cluster.
+PASSES=()
+for backend in $BACKENDS; do
+  PASSES+=("$backend")
+  if [[ $backend == postgres ]]; then for variant in ${PG_VARIANTS[@]+"${PG_VARIANTS[@]}"}; do PASSES+=("postgres:$variant"); done; fi
+done
 
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-for CURRENT in $BACKENDS; do
+for pass in "${PASSES[@]}"; do
+  CURRENT=${pass%%:*} VARIANT="" VARIANT_FILE=""
+  if [[ $pass == *:* ]]; then VARIANT=${pass#*:}; VARIANT_FILE=${VARIANT#*=}; VARIANT=${VARIANT%%=*}; fi
+  SERIES=$CURRENT${VARIANT:+-$VARIANT}
   if [[ $CURRENT == postgres ]]; then start_postgres; else start_dynamodb; fi
   start_api "$CURRENT"
+  if [[ -n $VARIANT ]]; then
+    log "$SERIES: applying $VARIANT_FILE after the migrations"
+    psql_db -f "$VARIANT_FILE" >/dev/null
+  fi
 
   log "$CURRENT: seeding 200 secrets for the metadata runs"
   $TOOL seed "$API" 200 "$WORK/raw/ids-$CURRENT.txt"
@@ -367,7 +469,7 @@ for CURRENT in $BACKENDS; do
     ceiling create 32 "$(( DURATION / 2 ))" "$WARMUP"
     ceiling metadata 32 "$(( DURATION / 2 ))" "$WARMUP"
   fi
-  [[ $CURRENT == postgres ]] && psql_db -c "TRUNCATE secrets" >/dev/null
+  [[ $CURRENT == postgres ]] && psql_db -c "TRUNCATE secrets, secret_audit_heads, secret_events" >/dev/null
 
   # The soak runs before the large payloads, so that it starts from the heap that 1 KiB traffic leaves.
   sweep=$(( DURATION / 4 > 5 ? DURATION / 4 : 5 ))
@@ -383,13 +485,17 @@ for CURRENT in $BACKENDS; do
   if [[ $CURRENT == postgres ]]; then stop_postgres; else stop_dynamodb; fi
 done
 
+[[ $APPHOST == 1 ]] && apphost_pass
+
 mkdir -p "$(dirname "$OUT")"
 jq -s --arg started "$STARTED" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   --arg host "$(uname -srm)" --argjson cores "$(nproc)" --argjson duration "$DURATION" --argjson warmup "$WARMUP" \
-  --argjson quick "$QUICK" --argjson api_env "$(printf '%s\n' ${API_ENV[@]+"${API_ENV[@]}"} | jq -R . | jq -s 'map(select(length > 0))')" \
+  --argjson quick "$QUICK" \
+  --argjson pg_variants "$(printf '%s\n' ${PG_VARIANTS[@]+"${PG_VARIANTS[@]}"} | jq -R 'select(length > 0) | split("=") | {(.[0]): .[1]}' | jq -s 'add // {}')" \
+  --argjson api_env "$(printf '%s\n' ${API_ENV[@]+"${API_ENV[@]}"} | jq -R . | jq -s 'map(select(length > 0))')" \
   --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   '{started: $started, finished: $finished, commit: $commit, machine: {kernel: $host, cores: $cores},
-    settings: {duration_s: $duration, warmup_s: $warmup, quick: ($quick == 1), api_env: $api_env}, runs: .}' \
+    settings: {duration_s: $duration, warmup_s: $warmup, quick: ($quick == 1), api_env: $api_env, pg_variants: $pg_variants}, runs: .}' \
   "$WORK"/results/*.json >"$WORK/combined.json"
 node "$BENCH/lib/report.mjs" "$WORK/combined.json" "$OUT"
 log "results: $OUT"

@@ -1,31 +1,34 @@
-// The DynamoDB ceiling for bench/run.sh: exactly the calls that SecretShare.Storage/DynamoDb/DynamoDbSecretRepository
-// makes for one request, in N concurrent loops against the same DynamoDB Local, with the same client settings.
-//   create    = PutItem with attribute_not_exists(#id)
-//   lifecycle = PutItem (create request), then UpdateItem ALL_NEW with the request marker + DeleteItem of the
-//               burned item (reveal request)
-//   metadata  = GetItem ConsistentRead with the state projection
-// Prints one JSON line: requests and lifecycles per second, per-request latency percentiles (a reveal request's
-// latency spans both of its calls, as the API's does), errors.
+// The DynamoDB ceiling for bench/run.sh: the API's own storage layer (SecretShare.Storage, registered exactly as the API
+// registers it, DynamoDB client settings and per-operation deadline included) called in N concurrent loops against the
+// same DynamoDB Local, without HTTP, ASP.NET Core or the service's checks. Whatever the repository sends (the create's
+// TransactWriteItems, the reveal's BatchGetItem and TransactWriteItems with its events) the ceiling sends too.
+//   create    = ISecretRepository.CreateAsync
+//   lifecycle = CreateAsync (create request), then TryRevealAsync of the one view (reveal request)
+//   metadata  = FindAsync of 200 seeded secrets
+// Prints one JSON line: requests and lifecycles per second, per-request latency percentiles, errors.
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SecretShare.Storage;
+using SecretShare.Storage.Configuration;
+using SecretShare.Storage.Secrets;
 
 var options = Options.Parse(args);
-using var client = new AmazonDynamoDBClient(
-    new BasicAWSCredentials("local", "local"),
-    new AmazonDynamoDBConfig
-    {
-        ServiceURL = options.Endpoint,
-        AuthenticationRegion = "us-east-1",
-        Timeout = TimeSpan.FromSeconds(5), // as the API configures its client
-        MaxErrorRetry = 2,
-    });
-
-var calls = new Calls(client, options.Table, options.PayloadBytes);
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    [EnvironmentVariables.DynamoDbTable] = options.Table,
+    [EnvironmentVariables.DynamoDbEndpoint] = options.Endpoint,
+    [EnvironmentVariables.AwsRegion] = "us-east-1",
+});
+builder.AddSecretStorage();
+using var host = builder.Build();
+var calls = new Calls(host.Services.GetRequiredService<ISecretRepository>(), options.PayloadBytes);
 var ids = options.Scenario == "metadata" ? await calls.SeedAsync(200) : [];
 
 // Warm-up, then the measured run; both with the same loops.
@@ -40,18 +43,12 @@ return 0;
 
 async Task<Dictionary<string, object>> RunAsync(TimeSpan duration)
 {
-    var workers = new Worker[options.Concurrency];
+    var workers = Enumerable.Range(0, options.Concurrency).Select(_ => new Worker()).ToArray();
     var stopwatch = Stopwatch.StartNew();
-    var stopAt = duration;
-    for (var i = 0; i < workers.Length; i++)
-    {
-        workers[i] = new Worker();
-    }
-
     await Task.WhenAll(workers.Select((worker, index) => Task.Run(async () =>
     {
         var next = index;
-        while (stopwatch.Elapsed < stopAt)
+        while (stopwatch.Elapsed < duration)
         {
             try
             {
@@ -61,7 +58,7 @@ async Task<Dictionary<string, object>> RunAsync(TimeSpan duration)
                         await worker.TimeAsync(() => calls.CreateAsync());
                         break;
                     case "lifecycle":
-                        string id = "";
+                        var id = "";
                         await worker.TimeAsync(async () => id = await calls.CreateAsync());
                         await worker.TimeAsync(() => calls.RevealAsync(id));
                         worker.Lifecycles++;
@@ -71,7 +68,7 @@ async Task<Dictionary<string, object>> RunAsync(TimeSpan duration)
                         break;
                 }
             }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or TaskCanceledException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 worker.Errors++;
             }
@@ -108,14 +105,11 @@ internal sealed class Worker
     }
 }
 
-/// <summary>The repository's requests, attribute for attribute (see DynamoDbSecretRepository and SecretItem).</summary>
-internal sealed class Calls(IAmazonDynamoDB dynamoDb, string table, int payloadBytes)
+/// <summary>What SecretService asks of the repository for each request, with the same ids, hashes and times.</summary>
+internal sealed class Calls(ISecretRepository repository, int payloadBytes)
 {
-    private static readonly string[] StateAttributes =
-        ["id", "access_hash", "manage_hash", "created_at", "expires_at", "max_views", "views", "failed_attempts", "extendable", "passphrase_protected"];
-
     private readonly byte[] payload = Payload(payloadBytes);
-    private readonly byte[] accessToken = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] accessHash = SHA256.HashData(RandomNumberGenerator.GetBytes(32));
 
     public async Task<string[]> SeedAsync(int count)
     {
@@ -130,67 +124,26 @@ internal sealed class Calls(IAmazonDynamoDB dynamoDb, string table, int payloadB
 
     public async Task<string> CreateAsync(int? maxViews = 1)
     {
-        // As SecretService.CreateAsync: a random id, SHA-256 of the access token and of a fresh manage token.
-        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var now = DateTimeOffset.UtcNow;
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var item = new Dictionary<string, AttributeValue>
-        {
-            ["id"] = new() { S = id },
-            ["encrypted_data"] = Binary(payload),
-            ["access_hash"] = Binary(SHA256.HashData(accessToken)),
-            ["manage_hash"] = Binary(SHA256.HashData(RandomNumberGenerator.GetBytes(32))),
-            ["created_at"] = new() { S = now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
-            ["expires_at"] = Number(now.AddDays(1).ToUnixTimeSeconds()),
-            ["views"] = Number(0),
-            ["failed_attempts"] = Number(0),
-            ["extendable"] = new() { BOOL = false },
-            ["passphrase_protected"] = new() { BOOL = false },
-        };
-        if (maxViews is { } views)
-        {
-            item["max_views"] = Number(views);
-        }
-
-        await dynamoDb.PutItemAsync(new PutItemRequest
-        {
-            TableName = table,
-            Item = item,
-            ConditionExpression = "attribute_not_exists(#id)",
-            ExpressionAttributeNames = Names("id"),
-        });
-        return id;
+        var now = Now();
+        var state = new SecretState(
+            Id: Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+            AccessHash: accessHash,
+            ManageHash: SHA256.HashData(RandomNumberGenerator.GetBytes(32)),
+            CreatedAt: now,
+            ExpiresAt: now.AddDays(1),
+            MaxViews: maxViews,
+            Views: 0,
+            FailedAttempts: 0,
+            Extendable: false,
+            PassphraseProtected: false);
+        await repository.CreateAsync(new NewSecret(state, payload), CancellationToken.None);
+        return state.Id;
     }
 
     public async Task RevealAsync(string id)
     {
-        var now = DateTimeOffset.UtcNow;
-        var response = await dynamoDb.UpdateItemAsync(new UpdateItemRequest
-        {
-            TableName = table,
-            Key = Key(id),
-            UpdateExpression = "SET #views = #views + :one, #failed_attempts = :zero, #last_request = :request",
-            ConditionExpression = "#access_hash = :hash AND #expires_at > :now AND (attribute_not_exists(#max_views) OR #views < #max_views)",
-            ExpressionAttributeNames = Names("views", "failed_attempts", "last_request", "access_hash", "expires_at", "max_views"),
-            ExpressionAttributeValues = new()
-            {
-                [":one"] = Number(1),
-                [":zero"] = Number(0),
-                [":hash"] = Binary(SHA256.HashData(accessToken)),
-                [":now"] = Number(now.ToUnixTimeSeconds()),
-                [":request"] = Binary(RandomNumberGenerator.GetBytes(16)), // the repository's request marker
-            },
-            ReturnValues = ReturnValue.ALL_NEW,
-            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-        });
-        var item = response.Attributes;
-        _ = item["encrypted_data"].B.ToArray();
-        var views = int.Parse(item["views"].N, CultureInfo.InvariantCulture);
-        if (item.TryGetValue("max_views", out var max) && views >= int.Parse(max.N, CultureInfo.InvariantCulture))
-        {
-            await dynamoDb.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = Key(id) });
-        }
-        else
+        var revealed = await repository.TryRevealAsync(id, accessHash, Now(), CancellationToken.None);
+        if (revealed is not { Burned: true })
         {
             throw new InvalidOperationException("A one-view secret was not burned by its reveal.");
         }
@@ -198,18 +151,17 @@ internal sealed class Calls(IAmazonDynamoDB dynamoDb, string table, int payloadB
 
     public async Task FindAsync(string id)
     {
-        var response = await dynamoDb.GetItemAsync(new GetItemRequest
-        {
-            TableName = table,
-            Key = Key(id),
-            ConsistentRead = true,
-            ProjectionExpression = string.Join(", ", StateAttributes.Select(a => "#" + a)),
-            ExpressionAttributeNames = Names(StateAttributes),
-        });
-        if (response.Item is not { Count: > 0 })
+        if (await repository.FindAsync(id, CancellationToken.None) is null)
         {
             throw new InvalidOperationException("A seeded secret is missing.");
         }
+    }
+
+    // Whole seconds, as SecretService stores them.
+    private static DateTimeOffset Now()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
     }
 
     private static byte[] Payload(int bytes)
@@ -218,14 +170,6 @@ internal sealed class Calls(IAmazonDynamoDB dynamoDb, string table, int payloadB
         data[0] = 0x01;
         return data;
     }
-
-    private static Dictionary<string, string> Names(params string[] attributes) => attributes.ToDictionary(a => "#" + a, a => a);
-
-    private static Dictionary<string, AttributeValue> Key(string id) => new() { ["id"] = new AttributeValue { S = id } };
-
-    private static AttributeValue Binary(byte[] value) => new() { B = new MemoryStream(value, writable: false) };
-
-    private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }
 
 internal sealed record Options(string Endpoint, string Table, string Scenario, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int PayloadBytes)

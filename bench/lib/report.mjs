@@ -8,10 +8,11 @@ const combined = JSON.parse(readFileSync(input, 'utf8'));
 const round = (value, digits = 1) => (value == null || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
 
 // One shape for every run: requests/s, lifecycles/s, latency in ms, errors, resources.
+// A PostgreSQL variant of --pg-variant is its own series ("postgres:name"), measured and reported like a backend.
 function figures(run) {
   const raw = run.raw;
   let requestsPerS, lifecyclesPerS, latency, errors, latencyUnit = 'request';
-  if (run.kind === 'api' || run.kind === 'soak-load') {
+  if (run.kind !== 'ceiling') {
     const seconds = raw.duration_us / 1e6;
     requestsPerS = raw.requests / seconds;
     lifecyclesPerS = run.scenario === 'lifecycle' ? raw.revealed / seconds : null;
@@ -31,6 +32,7 @@ function figures(run) {
   }
   return {
     backend: run.backend,
+    series: run.variant ? `${run.backend}:${run.variant}` : run.backend,
     kind: run.kind,
     scenario: run.scenario,
     concurrency: run.concurrency,
@@ -43,22 +45,28 @@ function figures(run) {
     p99_ms: round(latency.p99 / 1000, 2),
     errors,
     api_cpu_pct: run.api_cpu_pct,
+    // The cost of a secret, comparable across commits and hosts whatever the throughput: lifecycles per second of API CPU.
+    lifecycles_per_api_cpu_s: run.kind !== 'ceiling' && lifecyclesPerS != null && run.api_cpu_s > 0
+      ? Math.round((lifecyclesPerS * run.elapsed_s) / run.api_cpu_s) : null,
+    autovacuums: run.autovacuums ?? null,
     db_cpu_pct: run.db_cpu_pct,
     machine_cpu_pct: run.machine_cpu_pct,
     api_rss_peak_mb: run.kind === 'ceiling' ? null : run.api_rss_peak_mb,
   };
 }
 
-const runs = combined.runs.filter((r) => ['api', 'ceiling', 'soak-load'].includes(r.kind)).map(figures);
+const runs = combined.runs.filter((r) => r.raw).map(figures);
 const soaks = combined.runs.filter((r) => r.kind === 'soak');
-const backends = [...new Set(runs.map((r) => r.backend))].sort((a, b) => (a === 'postgres' ? -1 : b === 'postgres' ? 1 : 0));
-const find = (backend, kind, scenario, concurrency, payload = 1024) =>
-  runs.find((r) => r.backend === backend && r.kind === kind && r.scenario === scenario && r.concurrency === concurrency && r.payload_bytes === payload);
+const order = (series) => (series.startsWith('postgres') ? 0 : 1);
+const backends = [...new Set(runs.filter((r) => !r.kind.startsWith('apphost')).map((r) => r.series))]
+  .sort((a, b) => order(a) - order(b) || (a.includes(':') ? 1 : 0) - (b.includes(':') ? 1 : 0) || a.localeCompare(b));
+const find = (series, kind, scenario, concurrency, payload = 1024) =>
+  runs.find((r) => r.series === series && r.kind === kind && r.scenario === scenario && r.concurrency === concurrency && r.payload_bytes === payload);
 
 // API/ceiling: lifecycles for the lifecycle, requests otherwise.
 const ratios = [];
 for (const backend of backends) {
-  for (const api of runs.filter((r) => r.backend === backend && r.kind === 'api' && r.payload_bytes === 1024)) {
+  for (const api of runs.filter((r) => r.series === backend && r.kind === 'api' && r.payload_bytes === 1024)) {
     const ceiling = find(backend, 'ceiling', api.scenario, api.concurrency);
     if (!ceiling) continue;
     const metric = api.scenario === 'lifecycle' ? 'lifecycles_per_s' : 'requests_per_s';
@@ -69,13 +77,13 @@ for (const backend of backends) {
 }
 
 // Memory is flat when the last quarter of the soak averages at most max(5 %, 10 MB) above its second quarter.
-const soakSummaries = soaks.map((soak) => {
+const soakSummaries = soaks.map((soak) => ({ ...soak, backend: soak.variant ? `${soak.backend}:${soak.variant}` : soak.backend })).map((soak) => {
   const values = soak.rss_mb.map(([, mb]) => mb);
   const quarter = Math.max(1, Math.floor(values.length / 4));
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const second = mean(values.slice(quarter, 2 * quarter));
   const last = mean(values.slice(-quarter));
-  const load = runs.find((r) => r.backend === soak.backend && r.kind === 'soak-load');
+  const load = runs.find((r) => r.series === soak.backend && r.kind === 'soak-load');
   return {
     backend: soak.backend,
     seconds: soak.seconds,
@@ -108,7 +116,8 @@ if (backends.includes('postgres')) {
 }
 // RSS: the 1 KiB runs and the soak; the payload sweep (up to 256 KiB bodies) is reported, not held to it.
 for (const backend of backends) {
-  const apiRuns = runs.filter((r) => r.backend === backend && r.kind !== 'ceiling' && r.payload_bytes === 1024);
+  if (backend.includes(':')) continue;
+  const apiRuns = runs.filter((r) => r.series === backend && ['api', 'soak-load'].includes(r.kind) && r.payload_bytes === 1024);
   const peak = Math.max(...apiRuns.map((r) => r.api_rss_peak_mb ?? 0));
   target(`${backend}: API peak RSS (1 KiB runs and soak)`, peak, '< 200', peak < 200, 'MB');
 }
@@ -116,6 +125,12 @@ if (backends.includes('dynamodb')) {
   const lifecycle = find('dynamodb', 'api', 'lifecycle', 32);
   if (lifecycle?.ratio != null) {
     target('DynamoDB Local lifecycle c32 / SDK-loop ceiling', lifecycle.ratio, '>= 0.8', lifecycle.ratio >= 0.8);
+  }
+  for (const scenario of ['create', 'lifecycle', 'metadata']) {
+    const run = find('dynamodb', 'api', scenario, 32);
+    const ceiling = find('dynamodb', 'ceiling', scenario, 32);
+    // Reported against the SDK loop's own tail in the same run: DynamoDB Local sets it, and no absolute goal applies.
+    if (run && ceiling) target(`DynamoDB p99 per request, ${scenario} c32 (SDK loop ${ceiling.p99_ms} ms)`, run.p99_ms, 'reported', true, 'ms');
   }
 }
 for (const soak of soakSummaries) {
@@ -137,20 +152,28 @@ function table(headers, rows) {
 console.log(`\nSecretShare benchmark, ${combined.started} → ${combined.finished}, commit ${combined.commit}, ` +
   `${combined.machine.cores} cores, ${combined.settings.duration_s} s runs` +
   (combined.settings.api_env?.length ? `, API environment: ${combined.settings.api_env.join(' ')}` : '') + '\n');
+const title = (series) => {
+  const [backend, variant] = series.split(':');
+  return (backend === 'postgres' ? 'PostgreSQL 15 (fsync on, synchronous_commit on, autovacuum on)' : 'DynamoDB Local 3.3.0') +
+    (variant ? `, variant "${variant}" (${combined.settings.pg_variants?.[variant] ?? '?'})` : '');
+};
 for (const backend of backends) {
-  console.log(`${backend === 'postgres' ? 'PostgreSQL 15 (fsync on, synchronous_commit on)' : 'DynamoDB Local 3.3.0'}: main runs, 1 KiB payload`);
-  const main = runs.filter((r) => r.backend === backend && r.kind !== 'soak-load' && r.payload_bytes === 1024 &&
+  const postgres = backend.startsWith('postgres');
+  console.log(`${title(backend)}: main runs, 1 KiB payload`);
+  const main = runs.filter((r) => r.series === backend && ['api', 'ceiling'].includes(r.kind) && r.payload_bytes === 1024 &&
     (r.concurrency === 1 || r.concurrency === 32));
   const seen = new Set();
   table(
-    ['run', 'scenario', 'conc', 'req/s', 'lifecycles/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'API CPU %', 'DB CPU %', 'host CPU %', 'API RSS MB', 'API/ceiling'],
+    ['run', 'scenario', 'conc', 'req/s', 'lifecycles/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'API CPU %', 'lifecycles per API CPU-s',
+      'DB CPU %', 'host CPU %', 'API RSS MB', 'API/ceiling', ...(postgres ? ['autovacuums'] : [])],
     main.filter((r) => { const key = `${r.kind}-${r.scenario}-${r.concurrency}`; if (seen.has(key)) return false; seen.add(key); return true; })
       .sort((a, b) => a.concurrency - b.concurrency || a.scenario.localeCompare(b.scenario) || a.kind.localeCompare(b.kind))
-      .map((r) => [r.kind === 'api' ? 'API' : (backend === 'postgres' ? 'pgbench' : 'SDK loop') + (r.latency_unit === 'lifecycle' ? '*' : ''),
+      .map((r) => [r.kind === 'api' ? 'API' : (postgres ? 'pgbench' : 'SDK loop') + (r.latency_unit === 'lifecycle' ? '*' : ''),
         r.scenario, r.concurrency, r.requests_per_s, r.lifecycles_per_s, r.p50_ms, r.p90_ms, r.p99_ms, r.errors,
-        r.api_cpu_pct, r.db_cpu_pct, r.machine_cpu_pct, r.api_rss_peak_mb, r.ratio]));
+        r.api_cpu_pct, r.lifecycles_per_api_cpu_s, r.db_cpu_pct, r.machine_cpu_pct, r.api_rss_peak_mb, r.ratio,
+        ...(postgres ? [r.autovacuums?.join(' ') || '0'] : [])]));
 
-  const sweep = runs.filter((r) => r.backend === backend && r.kind === 'api' && r.scenario === 'lifecycle');
+  const sweep = runs.filter((r) => r.series === backend && r.kind === 'api' && r.scenario === 'lifecycle');
   const byConcurrency = sweep.filter((r) => r.payload_bytes === 1024).sort((a, b) => a.concurrency - b.concurrency);
   const byPayload = sweep.filter((r) => r.concurrency === 32).sort((a, b) => a.payload_bytes - b.payload_bytes);
   const uniq = (rows, key) => rows.filter((r, i) => rows.findIndex((s) => s[key] === r[key]) === i);
@@ -169,6 +192,36 @@ for (const backend of backends) {
 if (runs.some((r) => r.latency_unit === 'lifecycle')) {
   console.log('* pgbench latency is per lifecycle transaction pair (INSERT, then the reveal batch), not per request.\n');
 }
+
+// The A/B of --pg-variant: the shipped schema against each variant, same run, same settings.
+const variants = backends.filter((b) => b.startsWith('postgres'));
+if (variants.length > 1) {
+  console.log('PostgreSQL A/B at 32 connections (shipped schema first; "autovacuums" lists the vacuums that ended during the run)');
+  table(['series', '', 'lifecycles/s', 'API/ceiling', 'lifecycles per API CPU-s', 'p99 create ms', 'p99 lifecycle ms', 'p99 metadata ms', 'autovacuums'],
+    variants.map((series) => {
+      const [create, lifecycle, metadata] = ['create', 'lifecycle', 'metadata'].map((s) => find(series, 'api', s, 32));
+      const vacuums = [create, lifecycle, metadata].flatMap((r) => r?.autovacuums ?? []);
+      return [series, '', lifecycle?.lifecycles_per_s, lifecycle?.ratio, lifecycle?.lifecycles_per_api_cpu_s,
+        create?.p99_ms, lifecycle?.p99_ms, metadata?.p99_ms, vacuums.join(' ') || '0'];
+    }));
+}
+
+// The AppHost's proxy: the same lifecycle through the endpoint users open, and straight to the API replica's own port.
+const proxied = runs.find((r) => r.kind === 'apphost-proxy');
+const unproxied = runs.find((r) => r.kind === 'apphost-direct');
+const direct = find('postgres', 'api', 'lifecycle', 32);
+if (proxied && unproxied) {
+  console.log('PostgreSQL behind the AppHost (executable database, Development, telemetry to the dashboard): lifecycle, 32 connections');
+  table(['run', '', 'lifecycles/s', 'p50 ms', 'p99 ms', 'errors', 'API CPU %', 'lifecycles per API CPU-s', 'host CPU %', 'ratio to proxied'],
+    [['AppHost, through its proxy', '', proxied.lifecycles_per_s, proxied.p50_ms, proxied.p99_ms, proxied.errors, proxied.api_cpu_pct,
+      proxied.lifecycles_per_api_cpu_s, proxied.machine_cpu_pct, 1],
+    ['AppHost, the replica\'s own port', '', unproxied.lifecycles_per_s, unproxied.p50_ms, unproxied.p99_ms, unproxied.errors, unproxied.api_cpu_pct,
+      unproxied.lifecycles_per_api_cpu_s, unproxied.machine_cpu_pct, round(unproxied.lifecycles_per_s / proxied.lifecycles_per_s, 2)],
+    ...(direct ? [['bench/run.sh, API alone (Release, Production)', '', direct.lifecycles_per_s, direct.p50_ms, direct.p99_ms, direct.errors,
+      direct.api_cpu_pct, direct.lifecycles_per_api_cpu_s, direct.machine_cpu_pct, round(direct.lifecycles_per_s / proxied.lifecycles_per_s, 2)]] : [])]);
+  target('AppHost proxy: proxied / direct lifecycles at c32 (same AppHost)', round(proxied.lifecycles_per_s / unproxied.lifecycles_per_s, 2), 'reported', true);
+}
+
 if (soakSummaries.length) {
   console.log('Memory soak (lifecycle, 32 connections)');
   table(['backend', '', 'seconds', 'lifecycles/s', 'p99 ms', 'errors', 'first MB', '2nd quarter MB', 'last quarter MB', 'max MB', 'growth MB', 'flat'],

@@ -48,6 +48,8 @@ switch (command) {
       created: now.toISOString(),
       expires: expires.toISOString(),
       now: now.toISOString(),
+      genesis: hex(Buffer.alloc(32)), // EventChain.Genesis
+      retention: 'P7D', // StorageOptions.EventRetention's default, 7 days, in a form without spaces
     };
     console.log(Object.entries(vars).map(([k, v]) => `-D ${k}=${v}`).join(' '));
     break;
