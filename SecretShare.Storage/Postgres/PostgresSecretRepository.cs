@@ -10,28 +10,27 @@ namespace SecretShare.Storage.Postgres;
 /// PostgreSQL storage. The hot paths (create, read, reveal) are plain Npgsql commands: EF Core's per-call
 /// overhead cost more CPU than the database did (docs/performance.md). Operations that change a row, possibly delete
 /// it, and append their events run as one Npgsql batch, which PostgreSQL executes as one implicit transaction in a
-/// single round trip; <c>secret_audit_append</c> (migration 0002) computes the hash chain in the database. Extend,
+/// single round trip; <c>secret_audit_append</c> (migration 0002) and <c>secret_audit_append_view</c> (0003) compute the
+/// hash chain in the database, under the head's row lock; a new chain's first event is hashed here. Extend,
 /// which is rare, goes through EF Core in an explicit transaction.
 /// </summary>
 internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSource dataSource, IOptions<StorageOptions> options)
     : ISecretRepository
 {
     // Takes a view only while the token matches, the secret is live and views are left; the row lock
-    // serialises racing reveals and the second statement deletes the row once the last view is taken.
+    // serialises racing reveals and the second statement deletes the row once the last view is taken. The first
+    // appends 'viewed', and 'burned' too when no view is left (migration 0003), so the delete has no event of its own.
     private const string RevealSql = """
         WITH revealed AS (
             UPDATE secrets SET views = views + 1, failed_attempts = 0
             WHERE id = $1 AND access_hash = $2 AND expires_at > $3 AND (max_views IS NULL OR views < max_views)
             RETURNING id, encrypted_data, max_views, views, expires_at)
         SELECT encrypted_data, max_views, views, expires_at,
-               secret_audit_append(id, 'viewed', $3, max_views - views, NULL, expires_at, $4)
+               secret_audit_append_view(id, $3, max_views - views, expires_at, $4)
         FROM revealed
         """;
 
-    private const string DeleteBurnedSql = """
-        WITH burned AS (DELETE FROM secrets WHERE id = $1 AND views >= max_views RETURNING id, expires_at)
-        SELECT secret_audit_append(id, 'burned', $2, 0, 'last_view', expires_at, $3) FROM burned
-        """;
+    private const string DeleteBurnedSql = "DELETE FROM secrets WHERE id = $1 AND views >= max_views";
 
     private const string FailedAttemptSql = """
         WITH failed AS (
@@ -53,12 +52,16 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         """;
 
+    // A new chain needs no lock or read: the head and the 'created' event (hashed in C#, EventChain) are plain inserts.
     private const string InsertHeadSql = """
         INSERT INTO secret_audit_heads (secret_id, manage_hash, last_seq, last_hash, expires_at, retain_until)
-        VALUES ($1, $2, 0, $3, $4, $4 + $5)
+        VALUES ($1, $2, $3, $4, $5, $5 + $6)
         """;
 
-    private const string AppendCreatedSql = "SELECT secret_audit_append($1, 'created', $2, $3, NULL, $4, $5)";
+    private const string InsertEventSql = """
+        INSERT INTO secret_events (secret_id, seq, type, occurred_at, views_remaining, detail, prev_hash, hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """;
 
     private const string FindSql = """
         SELECT id, access_hash, manage_hash, created_at, expires_at, max_views, views, failed_attempts, extendable, passphrase_protected
@@ -114,9 +117,12 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         command.Parameters.Add(Bool(state.PassphraseProtected));
         command.Parameters.Add(Int(state.Views));
         batch.BatchCommands.Add(command);
-        batch.BatchCommands.Add(Command(InsertHeadSql, Text(state.Id), Bytes(state.ManageHash), Bytes(EventChain.Genesis), Time(state.ExpiresAt), Interval(Retention)));
+        var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
         batch.BatchCommands.Add(Command(
-            AppendCreatedSql, Text(state.Id), Time(state.CreatedAt), NullableInt(state.MaxViews), Time(state.ExpiresAt), Interval(Retention)));
+            InsertHeadSql, Text(state.Id), Bytes(state.ManageHash), Int(created.Seq), Bytes(created.Hash), Time(state.ExpiresAt), Interval(Retention)));
+        batch.BatchCommands.Add(Command(
+            InsertEventSql, Text(created.SecretId), Int(created.Seq), Text(created.Type), Time(created.OccurredAt), NullableInt(created.ViewsRemaining),
+            NullableText(created.Detail), Bytes(created.PrevHash), Bytes(created.Hash)));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -147,7 +153,7 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Command(RevealSql, Text(id), Bytes(accessHash), Time(now), Interval(Retention)));
-        batch.BatchCommands.Add(Command(DeleteBurnedSql, Text(id), Time(now), Interval(Retention)));
+        batch.BatchCommands.Add(Command(DeleteBurnedSql, Text(id)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -255,6 +261,9 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
 
     private static NpgsqlParameter NullableInt(int? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value is { } number ? number : DBNull.Value };
+
+    private static NpgsqlParameter NullableText(string? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value is null ? DBNull.Value : value };
 
     private static NpgsqlParameter Bool(bool value) => new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = value };
 }

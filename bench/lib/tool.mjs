@@ -49,6 +49,7 @@ switch (command) {
       expires: expires.toISOString(),
       now: now.toISOString(),
       genesis: hex(Buffer.alloc(32)), // EventChain.Genesis
+      chash: hex(randomBytes(32)), // a 'created' event's hash, which the API computes
       retention: 'P7D', // StorageOptions.EventRetention's default, 7 days, in a form without spaces
     };
     console.log(Object.entries(vars).map(([k, v]) => `-D ${k}=${v}`).join(' '));
