@@ -19,8 +19,9 @@ Usage: bench/run.sh [options]
   --keep                            keep the work folder (logs, raw outputs) instead of deleting it
   --api-env NAME=VALUE              extra environment for the API process, repeatable (to try runtime settings,
                                     e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0); recorded in the results
-  --pg-variant NAME=FILE.sql        A/B: after the shipped schema's pass, one more PostgreSQL pass on a fresh cluster
-                                    with FILE applied after the migrations (e.g. bench/variants/*.sql); repeatable
+  --pg-variant NAME=FILE            A/B: after the shipped pass, one more PostgreSQL pass (main runs only) on a fresh
+                                    cluster: a .sql FILE is applied after the migrations, a .env FILE's NAME=VALUE lines
+                                    are added to the API's environment (BENCH_PG_QUERY among them); repeatable
   --no-apphost                      skip the run behind the AppHost's proxy (full runs of PostgreSQL include it)
 Environment: BENCH_ARTIFACTS (dotnet --artifacts-path, default /tmp/bench-artifacts); BENCH_PG_QUERY (options appended
   to the API's DATABASE_URL, e.g. maximum_pool_size=8).
@@ -62,7 +63,8 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=1; shift ;;
     --api-env) [[ ${2:-} == *=* ]] || { echo "--api-env needs NAME=VALUE" >&2; exit 2; }; API_ENV+=("$2"); shift 2 ;;
     --pg-variant)
-      [[ ${2:-} =~ ^[a-z0-9-]+=.+$ && -f ${2#*=} ]] || { echo "--pg-variant needs NAME=FILE (lower-case name, existing file)" >&2; exit 2; }
+      [[ ${2:-} =~ ^[a-z0-9-]+=.+\.(sql|env)$ && -f ${2#*=} ]] ||
+        { echo "--pg-variant needs NAME=FILE (lower-case name, an existing .sql or .env file)" >&2; exit 2; }
       PG_VARIANTS+=("$2"); shift 2 ;;
     --no-apphost) APPHOST=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -111,19 +113,21 @@ trap 'log "interrupted"; exit 130' INT TERM
 
 start_postgres() {
   PG_PORT=$($TOOL port)
-  PG_DATA="$WORK/pg/data"
-  mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
+  # A cluster per pass (--pg-variant passes start from scratch), kept with --keep.
+  local dir="$WORK/pg-$SERIES"
+  PG_DATA="$dir/data"
+  mkdir -p "$dir" && chown postgres "$dir"
   log "PostgreSQL 15: initdb, port $PG_PORT (fsync=on, synchronous_commit=on)"
-  runuser -u postgres -- "$PGBIN/initdb" -D "$PG_DATA" --auth=trust --no-sync -U postgres >"$WORK/pg-initdb.log"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$PG_DATA" --auth=trust --no-sync -U postgres >"$dir/initdb.log"
   # Durable commits (the defaults, spelled out); memory and WAL sized so that no checkpoint storm hits a run.
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/server.log" -w -o "\
-    -c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/pg \
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$dir/server.log" -w -o "\
+    -c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir \
     -c fsync=on -c synchronous_commit=on -c full_page_writes=on \
     -c max_connections=200 -c shared_buffers=256MB -c effective_cache_size=1GB \
     -c max_wal_size=4GB -c checkpoint_timeout=30min -c log_autovacuum_min_duration=0" start >/dev/null
   "$PGBIN/psql" -qX -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE db" postgres >/dev/null
   PG_POSTMASTER=$(head -1 "$PG_DATA/postmaster.pid")
-  PG_LOG="$WORK/pg/server.log"
+  PG_LOG="$dir/server.log"
 }
 
 stop_postgres() {
@@ -164,8 +168,12 @@ start_api() {
   API="http://127.0.0.1:$API_PORT"
   log "API (Release) on $API, backend $backend"
   local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1 ${API_ENV[@]+"${API_ENV[@]}"})
+  local query=${BENCH_PG_QUERY:-} line
+  for line in ${VARIANT_ENV[@]+"${VARIANT_ENV[@]}"}; do
+    if [[ $line == BENCH_PG_QUERY=* ]]; then query=${line#*=}; else env+=("$line"); fi
+  done
   if [[ $backend == postgres ]]; then
-    env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db${BENCH_PG_QUERY:+?$BENCH_PG_QUERY}")
+    env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db${query:+?$query}")
   else
     env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1)
   fi
@@ -437,14 +445,14 @@ done
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for pass in "${PASSES[@]}"; do
   CURRENT=${pass%%:*} VARIANT="" VARIANT_FILE=""
+  VARIANT_ENV=()
   if [[ $pass == *:* ]]; then VARIANT=${pass#*:}; VARIANT_FILE=${VARIANT#*=}; VARIANT=${VARIANT%%=*}; fi
+  if [[ $VARIANT_FILE == *.env ]]; then mapfile -t VARIANT_ENV < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' "$VARIANT_FILE"); fi
   SERIES=$CURRENT${VARIANT:+-$VARIANT}
   if [[ $CURRENT == postgres ]]; then start_postgres; else start_dynamodb; fi
+  [[ -n $VARIANT ]] && log "$SERIES: variant $VARIANT_FILE"
   start_api "$CURRENT"
-  if [[ -n $VARIANT ]]; then
-    log "$SERIES: applying $VARIANT_FILE after the migrations"
-    psql_db -f "$VARIANT_FILE" >/dev/null
-  fi
+  if [[ $VARIANT_FILE == *.sql ]]; then psql_db -f "$VARIANT_FILE" >/dev/null; fi
 
   log "$CURRENT: seeding 200 secrets for the metadata runs"
   $TOOL seed "$API" 200 "$WORK/raw/ids-$CURRENT.txt"
@@ -473,11 +481,12 @@ for pass in "${PASSES[@]}"; do
 
   # The soak runs before the large payloads, so that it starts from the heap that 1 KiB traffic leaves.
   sweep=$(( DURATION / 4 > 5 ? DURATION / 4 : 5 ))
-  if [[ $SCALING == 1 ]]; then
+  # A variant is compared on the main runs only.
+  if [[ $SCALING == 1 && -z $VARIANT ]]; then
     for concurrency in 2 4 8 16 64; do wrk_run lifecycle "$concurrency" 1024 "$sweep" 1; done
   fi
-  [[ $SOAK != 0 ]] && soak
-  if [[ $SCALING == 1 ]]; then
+  [[ $SOAK != 0 && -z $VARIANT ]] && soak
+  if [[ $SCALING == 1 && -z $VARIANT ]]; then
     for payload in 16384 65536 262144; do wrk_run lifecycle 32 "$payload" "$sweep" 1; done
   fi
 

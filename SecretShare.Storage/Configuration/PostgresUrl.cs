@@ -7,6 +7,13 @@ public static class PostgresUrl
 {
     private const string InvalidPrefix = "Invalid DATABASE_URL: must start with postgres://";
 
+    /// <summary>
+    /// Connections per process unless the URL sets <c>maximum_pool_size</c>: four per core of the API's host, at least 8,
+    /// instead of Npgsql's 100. SecretShare's statements take a millisecond or less, so a few connections carry all the
+    /// load; more only add backends that compete for the database's cores and stretch the tail (docs/performance.md).
+    /// </summary>
+    public static int DefaultMaxPoolSize { get; } = Math.Max(8, 4 * Environment.ProcessorCount);
+
     // libpq query options that have an Npgsql equivalent; anything else is rejected rather than silently ignored.
     private static readonly Dictionary<string, string> QueryOptions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -49,6 +56,7 @@ public static class PostgresUrl
             // connection on its way back to the pool, since SecretShare never sets session state.
             MaxAutoPrepare = 20,
             NoResetOnClose = true,
+            MaxPoolSize = DefaultMaxPoolSize,
         };
 
         var userInfo = uri.UserInfo.Split(':', 2);

@@ -31,6 +31,16 @@ public sealed class PostgresUrlTests
         Assert.Null(builder.Database);
     }
 
+    [Fact]
+    public void The_pool_is_small_by_default_and_the_url_can_size_it()
+    {
+        var defaults = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString("postgres://localhost/db"));
+        var sized = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString("postgres://localhost/db?maximum_pool_size=100"));
+
+        Assert.Equal(Math.Max(8, 4 * Environment.ProcessorCount), defaults.MaxPoolSize);
+        Assert.Equal(100, sized.MaxPoolSize);
+    }
+
     [Theory]
     [InlineData("mysql://localhost/db", "Invalid DATABASE_URL: must start with postgres://")]
     [InlineData("postgres:/localhost", "Invalid DATABASE_URL: must start with postgres://")]
