@@ -408,11 +408,14 @@ apphost_pass() {
   stop_apphost
 }
 
-# Ctrl+C, as a user stops it: the AppHost stops its resources and deletes its data folder.
+# SIGTERM (a background job of a script ignores SIGINT): the AppHost stops its resources and deletes its data folder.
 stop_apphost() {
   if [[ -n $APPHOST_PID ]]; then
     log "stopping the AppHost"
-    kill -INT "$APPHOST_PID" 2>/dev/null && wait "$APPHOST_PID" 2>/dev/null || true
+    kill -TERM "$APPHOST_PID" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$APPHOST_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$APPHOST_PID" 2>/dev/null || true
+    wait "$APPHOST_PID" 2>/dev/null || true
   fi
   APPHOST_PID="" API_PID=""
 }
