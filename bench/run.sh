@@ -252,9 +252,11 @@ measure() {
     --argjson elapsed "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" --argjson tck "$CLK_TCK" \
     --argjson api_cpu "$((api1 - api0))" --argjson db_cpu "$((db1 - db0))" \
     --argjson mbusy "$((m1 - m0))" --argjson mtotal "$((t1 - t0))" --argjson vacuums "$vacuums" --arg variant "$VARIANT" \
+    --arg order "${CEILING_ORDER:-}" \
     --argjson rss_peak_kb "$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$rss")" \
     '{backend: $backend, variant: (if $variant == "" then null else $variant end), kind: $kind, scenario: $scenario,
       concurrency: $concurrency, payload_bytes: $payload, raw: $raw, elapsed_s: $elapsed, autovacuums: $vacuums,
+      order: (if $order == "" then null else $order end),
       api_cpu_s: (if $kind != "ceiling" then $api_cpu / $tck else null end),
       api_cpu_pct: (if $kind != "ceiling" then ($api_cpu / $tck / $elapsed * 100 | round) else null end),
       db_cpu_pct: ($db_cpu / $tck / $elapsed * 100 | round),
@@ -293,7 +295,8 @@ pgbench_once() {
 
 pgbench_ceiling() {
   local scenario=$1 concurrency=$2 duration=$3 warmup=$4
-  local label="$SERIES-ceiling-$scenario-c$concurrency-p1024" prefix="$WORK/raw/pgb-$SERIES-$scenario-c$concurrency"
+  local label="$SERIES-ceiling-$scenario-c$concurrency-p1024${CEILING_ORDER:+-$CEILING_ORDER}"
+  local prefix="$WORK/raw/pgb-$SERIES-$scenario-c$concurrency${CEILING_ORDER:+-$CEILING_ORDER}"
   log "$label: pgbench ${warmup}s warm-up, ${duration}s measured"
   [[ $warmup != 0 ]] && pgbench_once "$scenario" "$concurrency" "$warmup" "" >/dev/null 2>&1
   RAW="$WORK/raw/$label.json"
@@ -322,7 +325,7 @@ pgbench_to_json() {
 
 dynamo_ceiling() {
   local scenario=$1 concurrency=$2 duration=$3 warmup=$4
-  local label="$SERIES-ceiling-$scenario-c$concurrency-p1024"
+  local label="$SERIES-ceiling-$scenario-c$concurrency-p1024${CEILING_ORDER:+-$CEILING_ORDER}"
   # A fresh .NET process: give the JIT's tiering (and the AWS SDK's first-call work) time to settle, as the
   # long-running API has had.
   warmup=$(( warmup * 2 > 4 ? warmup * 2 : 4 ))
@@ -334,6 +337,15 @@ dynamo_ceiling() {
 }
 
 ceiling() { if [[ $CURRENT == postgres ]]; then pgbench_ceiling "$@"; else dynamo_ceiling "$@"; fi; }
+
+# The lifecycle's ceiling right before and right after the API's run: the host's speed drifts over minutes, and the
+# report divides by the mean of the two, so a steady drift cancels out of the ratio.
+bracketed_lifecycle() {
+  local concurrency=$1
+  CEILING_ORDER=before ceiling lifecycle "$concurrency" "$DURATION" "$WARMUP"
+  wrk_run lifecycle "$concurrency" 1024 "$DURATION" "$WARMUP"
+  CEILING_ORDER=after ceiling lifecycle "$concurrency" "$DURATION" "$WARMUP"
+}
 
 # Memory over a long lifecycle run: RSS every 5 s, written as a series.
 soak() {
@@ -471,8 +483,7 @@ for pass in "${PASSES[@]}"; do
 
   for concurrency in 1 32; do
     wrk_run create "$concurrency" 1024 "$DURATION" "$WARMUP"
-    wrk_run lifecycle "$concurrency" 1024 "$DURATION" "$WARMUP"
-    ceiling lifecycle "$concurrency" "$DURATION" "$WARMUP"
+    bracketed_lifecycle "$concurrency"
     wrk_run metadata "$concurrency" 1024 "$DURATION" "$WARMUP"
   done
   if [[ $QUICK == 0 ]]; then
