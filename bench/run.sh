@@ -407,7 +407,8 @@ apphost_pass() {
   done
   [[ -n $ready ]] || die "the AppHost did not report ready in 120 s: $(tail -5 "$WORK/apphost.log")"
   read -r API_PID api_port < <(apphost_api) || die "no SecretShare.Api process listening under the AppHost"
-  PG_POSTMASTER=$(pgrep -o -u postgres -x postgres) || die "no PostgreSQL under the AppHost"
+  # The AppHost's cluster lives in its data folder, /tmp/secretshare-apphost-<AppHost pid>-*.
+  PG_POSTMASTER=$(pgrep -o -f "postgres -D /tmp/secretshare-apphost-$APPHOST_PID-") || die "no PostgreSQL under the AppHost"
   log "AppHost ready at $ready; API replica pid $API_PID on port $api_port: $(tr '\0' ' ' <"/proc/$API_PID/cmdline")"
 
   API=${ready%/}

@@ -7,8 +7,10 @@ const combined = JSON.parse(readFileSync(input, 'utf8'));
 
 const round = (value, digits = 1) => (value == null || Number.isNaN(value) ? null : Number(value.toFixed(digits)));
 
-// One shape for every run: requests/s, lifecycles/s, latency in ms, errors, resources.
 // A PostgreSQL variant of --pg-variant is its own series ("postgres:name"), measured and reported like a backend.
+const seriesOf = (run) => (run.variant ? `${run.backend}:${run.variant}` : run.backend);
+
+// One shape for every run: requests/s, lifecycles/s, latency in ms, errors, resources.
 function figures(run) {
   const raw = run.raw;
   let requestsPerS, lifecyclesPerS, latency, errors, latencyUnit = 'request';
@@ -32,7 +34,7 @@ function figures(run) {
   }
   return {
     backend: run.backend,
-    series: run.variant ? `${run.backend}:${run.variant}` : run.backend,
+    series: seriesOf(run),
     kind: run.kind,
     order: run.order ?? null, // a ceiling taken before or after the API's run
     scenario: run.scenario,
@@ -58,9 +60,10 @@ function figures(run) {
 
 const runs = combined.runs.filter((r) => r.raw).map(figures);
 const soaks = combined.runs.filter((r) => r.kind === 'soak');
-const order = (series) => (series.startsWith('postgres') ? 0 : 1);
+// PostgreSQL first, each backend before its variants.
+const backendRank = (series) => (series.startsWith('postgres') ? 0 : 2) + (series.includes(':') ? 1 : 0);
 const backends = [...new Set(runs.filter((r) => !r.kind.startsWith('apphost')).map((r) => r.series))]
-  .sort((a, b) => order(a) - order(b) || (a.includes(':') ? 1 : 0) - (b.includes(':') ? 1 : 0) || a.localeCompare(b));
+  .sort((a, b) => backendRank(a) - backendRank(b) || a.localeCompare(b));
 const find = (series, kind, scenario, concurrency, payload = 1024) =>
   runs.find((r) => r.series === series && r.kind === kind && r.scenario === scenario && r.concurrency === concurrency && r.payload_bytes === payload);
 
@@ -81,7 +84,7 @@ for (const backend of backends) {
 }
 
 // Memory is flat when the last quarter of the soak averages at most max(5 %, 10 MB) above its second quarter.
-const soakSummaries = soaks.map((soak) => ({ ...soak, backend: soak.variant ? `${soak.backend}:${soak.variant}` : soak.backend })).map((soak) => {
+const soakSummaries = soaks.map((soak) => ({ ...soak, backend: seriesOf(soak) })).map((soak) => {
   const values = soak.rss_mb.map(([, mb]) => mb);
   const quarter = Math.max(1, Math.floor(values.length / 4));
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -134,7 +137,7 @@ if (backends.includes('dynamodb')) {
     const run = find('dynamodb', 'api', scenario, 32);
     const ceiling = find('dynamodb', 'ceiling', scenario, 32);
     // Reported against the SDK loop's own tail in the same run: DynamoDB Local sets it, and no absolute goal applies.
-    if (run && ceiling) target(`DynamoDB p99 per request, ${scenario} c32 (SDK loop ${ceiling.p99_ms} ms)`, run.p99_ms, 'reported', true, 'ms');
+    if (run && ceiling) target(`DynamoDB p99 per request, ${scenario} c32 (SDK loop ${ceiling.p99_ms} ms)`, run.p99_ms, 'reported', null, 'ms');
   }
 }
 for (const soak of soakSummaries) {
@@ -230,7 +233,7 @@ if (proxied && unproxied) {
       unproxied.lifecycles_per_api_cpu_s, unproxied.machine_cpu_pct, round(unproxied.lifecycles_per_s / proxied.lifecycles_per_s, 2)],
     ...(direct ? [['bench/run.sh, API alone (Release, Production)', '', direct.lifecycles_per_s, direct.p50_ms, direct.p99_ms, direct.errors,
       direct.api_cpu_pct, direct.lifecycles_per_api_cpu_s, direct.machine_cpu_pct, round(direct.lifecycles_per_s / proxied.lifecycles_per_s, 2)]] : [])]);
-  target('AppHost proxy: proxied / direct lifecycles at c32 (same AppHost)', round(proxied.lifecycles_per_s / unproxied.lifecycles_per_s, 2), 'reported', true);
+  target('AppHost proxy: proxied / direct lifecycles at c32 (same AppHost)', round(proxied.lifecycles_per_s / unproxied.lifecycles_per_s, 2), 'reported', null);
 }
 
 if (soakSummaries.length) {
@@ -241,7 +244,7 @@ if (soakSummaries.length) {
 }
 console.log('Targets');
 table(['target', 'goal', 'measured', 'met'],
-  targets.map((t) => [t.name, `${t.target}${t.unit ? ' ' + t.unit : ''}`, `${t.value}${t.unit ? ' ' + t.unit : ''}`, t.met ? 'yes' : 'NO']));
+  targets.map((t) => [t.name, `${t.target}${t.unit ? ' ' + t.unit : ''}`, `${t.value}${t.unit ? ' ' + t.unit : ''}`, t.met == null ? '–' : t.met ? 'yes' : 'NO']));
 
 writeFileSync(output, JSON.stringify({
   started: combined.started,
