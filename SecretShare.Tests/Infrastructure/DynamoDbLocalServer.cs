@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 
 namespace SecretShare.Tests.Infrastructure;
@@ -98,11 +99,11 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
 
     /// <summary>
     /// A separate, private DynamoDB Local that keeps its data on disk (<c>-dbPath</c>), so that it can be killed and
-    /// started again on the same port with its data intact, as an outage test needs. Never the shared server.
+    /// started again with its data intact, as an outage test needs. Never the shared server.
     /// </summary>
     public static async Task<DynamoDbLocalOnDisk> StartOnDiskAsync()
     {
-        var server = new DynamoDbLocalOnDisk(Directory.CreateTempSubdirectory("secretshare-test-ddb-").FullName, ExternalProcess.FreePort());
+        var server = new DynamoDbLocalOnDisk(Directory.CreateTempSubdirectory("secretshare-test-ddb-").FullName);
         try
         {
             await server.StartAgainAsync();
@@ -138,26 +139,42 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
 }
 
 /// <summary>DynamoDB Local with <c>-dbPath</c>: see <see cref="DynamoDbLocalServer.StartOnDiskAsync"/>.</summary>
+/// <remarks>
+/// Not crash-safe the way DynamoDB is: DynamoDB Local answers a <c>TransactWriteItems</c> once it has queued the SQLite
+/// <c>COMMIT</c>, without waiting for it (<c>SQLiteDBAccess.commitTransaction</c> in the 2026-01-16 jar), so a SIGKILL
+/// just after the answer can lose an acknowledged transaction. <see cref="DrainAsync"/> closes that window.
+/// </remarks>
 public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
 {
     private readonly string rootDirectory;
-    private readonly int port;
     private Process? process;
+    private int port;
 
     /// <summary>The data in <c>data</c> and the server's temporary files in <c>tmp</c> under <paramref name="rootDirectory"/>.</summary>
-    internal DynamoDbLocalOnDisk(string rootDirectory, int port)
+    internal DynamoDbLocalOnDisk(string rootDirectory)
     {
         this.rootDirectory = rootDirectory;
-        this.port = port;
         Directory.CreateDirectory(Path.Combine(rootDirectory, "data"));
         Directory.CreateDirectory(Path.Combine(rootDirectory, "tmp"));
     }
 
-    public string Endpoint => $"http://127.0.0.1:{port}";
+    /// <summary>Where it listens now: each start takes a free port, so that no other process can hold the old one.</summary>
+    public Uri Endpoint => new($"http://127.0.0.1:{port}");
 
     public AmazonDynamoDBClient CreateClient() => new(
         new BasicAWSCredentials("local", "local"),
-        new AmazonDynamoDBConfig { ServiceURL = Endpoint, AuthenticationRegion = "us-east-1" });
+        new AmazonDynamoDBConfig { ServiceURL = Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+
+    /// <summary>
+    /// Waits until every transaction it has answered is committed to disk: its SQLite work runs on one queue in order,
+    /// and a read of an item waits for its turn on that queue, so once one is answered, every COMMIT queued before it has
+    /// run. <paramref name="table"/> has a string hash key named <paramref name="keyAttribute"/>.
+    /// </summary>
+    public async Task DrainAsync(string table, string keyAttribute)
+    {
+        using var client = CreateClient();
+        await client.GetItemAsync(table, new Dictionary<string, AttributeValue> { [keyAttribute] = new() { S = "drain" } });
+    }
 
     /// <summary>Simulates a crash: SIGKILL, no clean shutdown.</summary>
     public async Task KillAsync()
@@ -172,9 +189,10 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
         process = null;
     }
 
-    /// <summary>Starts (again) on the same port and data directory, and waits until it answers.</summary>
+    /// <summary>Starts (again) on a free port with the same data directory, and waits until it answers.</summary>
     public async Task StartAgainAsync()
     {
+        port = ExternalProcess.FreePort();
         process = DynamoDbLocalServer.StartJava(port, Path.Combine(rootDirectory, "tmp"), "-dbPath", Path.Combine(rootDirectory, "data"));
         using var client = CreateClient();
         await ExternalProcess.WaitUntilAsync(async () =>

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using SecretShare.Storage.Configuration;
+using SecretShare.Storage.DynamoDb;
 using SecretShare.Tests.Infrastructure;
 
 namespace SecretShare.Tests.Reliability;
@@ -122,29 +123,51 @@ public sealed class PostgresOutageFixture : OutageFixture
     }
 }
 
-/// <summary>A separate DynamoDB Local with its data on disk, killed with SIGKILL and started again on the same port.</summary>
+/// <summary>
+/// A separate DynamoDB Local with its data on disk, behind a relay. A crash cuts every connection at once and refuses new
+/// ones, then the server is killed with SIGKILL, once it has committed what it answered (see
+/// <see cref="DynamoDbLocalOnDisk"/>: DynamoDB Local answers a transaction before committing it, which DynamoDB does
+/// not); it starts again on a new port with the same data, and the relay reaches it there.
+/// </summary>
 public sealed class DynamoDbOutageFixture : OutageFixture
 {
+    private readonly string table = $"secretshare-outage-{Guid.NewGuid():N}";
     private DynamoDbLocalOnDisk? server;
+    private TcpRelay? relay;
 
-    public override Task StopDatabaseAsync() => server!.KillAsync();
+    public override async Task StopDatabaseAsync()
+    {
+        relay!.Cut();
+        await server!.DrainAsync(table, SecretItem.Id);
+        await server.KillAsync();
+    }
 
-    public override Task StartDatabaseAgainAsync() => server!.StartAgainAsync();
+    public override async Task StartDatabaseAgainAsync()
+    {
+        await server!.StartAgainAsync();
+        relay!.Restore(server.Endpoint);
+    }
 
     protected override async Task<IReadOnlyDictionary<string, string?>> StartDatabaseAsync()
     {
         server = await DynamoDbLocalServer.StartOnDiskAsync();
+        relay = new TcpRelay(server.Endpoint);
         return new Dictionary<string, string?>
         {
             [EnvironmentVariables.DatabaseUrl] = "",
-            [EnvironmentVariables.DynamoDbTable] = $"secretshare-outage-{Guid.NewGuid():N}",
-            [EnvironmentVariables.DynamoDbEndpoint] = server.Endpoint,
+            [EnvironmentVariables.DynamoDbTable] = table,
+            [EnvironmentVariables.DynamoDbEndpoint] = relay.Endpoint,
             [EnvironmentVariables.AwsRegion] = "us-east-1",
         };
     }
 
     protected override async ValueTask DisposeDatabaseAsync()
     {
+        if (relay is not null)
+        {
+            await relay.DisposeAsync();
+        }
+
         if (server is not null)
         {
             await server.DisposeAsync();
@@ -171,7 +194,10 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
 
     private sealed record Sample(string Operation, int Status, double Started, double Seconds, string? Error, bool Problem, bool RetryAfter, bool NoStore);
 
-    private sealed record Acknowledged(string Id, string AccessToken, string Ciphertext);
+    private sealed record Acknowledged(string Id, string AccessToken, string Ciphertext, double At);
+
+    /// <summary>Creations that must be acknowledged before the crash and after the recovery, however slow the machine.</summary>
+    private const int CreationsEachSide = 10;
 
     [Fact]
     public async Task A_database_crash_under_load_gives_quick_503s_then_recovers_keeping_every_acknowledged_secret()
@@ -197,7 +223,8 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await ExternalProcess.WaitUntilAsync(
+            () => Task.FromResult(acknowledged.Count >= CreationsEachSide), TimeSpan.FromSeconds(30), "creations before the crash");
         var stopping = clock.Seconds();
         await fixture.StopDatabaseAsync();
         var stopped = clock.Seconds();
@@ -233,7 +260,9 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
             return health.StatusCode == HttpStatusCode.OK && create.StatusCode == HttpStatusCode.Created;
         }, TimeSpan.FromSeconds(20), "the API after the database restart");
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await ExternalProcess.WaitUntilAsync(
+            () => Task.FromResult(acknowledged.Count(a => a.At > recovered + 0.5) >= CreationsEachSide), TimeSpan.FromSeconds(30),
+            "creations after the recovery");
         var loadEnded = clock.Seconds();
         await stopLoad.CancelAsync();
         await Task.WhenAll(load);
@@ -272,10 +301,12 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
 
         // Every creation acknowledged with 201, before, during or after the crash, is still there and revealable.
         var secrets = acknowledged.ToArray();
-        Assert.True(secrets.Length > 20, $"only {secrets.Length} creations were acknowledged");
+        Assert.True(secrets.Count(a => a.At < stopping) >= CreationsEachSide, "too few creations were acknowledged before the crash");
         await Parallel.ForEachAsync(secrets, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (secret, _) =>
         {
             using var reveal = await client.RevealAsync(secret.Id, secret.AccessToken);
+            Assert.True(reveal.StatusCode == HttpStatusCode.OK,
+                $"a secret acknowledged at {secret.At:F2} s (crash at {stopping:F2} s, back at {restarted:F2} s) answered {(int)reveal.StatusCode}");
             var body = await reveal.AssertOkAsync();
             Assert.Equal(secret.Ciphertext, body["ciphertext"]!.GetValue<string>());
         });
@@ -344,7 +375,7 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
                 if (status == 201)
                 {
                     var id = JsonNode.Parse(text)!["id"]!.GetValue<string>();
-                    acknowledged.Add(new Acknowledged(id, created!["accessToken"]!.GetValue<string>(), created["ciphertext"]!.GetValue<string>()));
+                    acknowledged.Add(new Acknowledged(id, created!["accessToken"]!.GetValue<string>(), created["ciphertext"]!.GetValue<string>(), clock.Seconds()));
                 }
                 else if (status == 200 && operation.StartsWith("reveal", StringComparison.Ordinal))
                 {
