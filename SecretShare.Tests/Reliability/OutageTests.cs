@@ -124,7 +124,7 @@ public sealed class PostgresOutageFixture : OutageFixture
 }
 
 /// <summary>
-/// A separate DynamoDB Local with its data on disk, behind a relay. A crash cuts every connection at once and refuses new
+/// A separate DynamoDB Local with its data on disk, behind a relay. A crash cuts every connection at once and resets new
 /// ones, then the server is killed with SIGKILL, once it has committed what it answered (see
 /// <see cref="DynamoDbLocalOnDisk"/>: DynamoDB Local answers a transaction before committing it, which DynamoDB does
 /// not); it starts again on a new port with the same data, and the relay reaches it there.
