@@ -35,12 +35,7 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         var server = new DynamoDbLocalServer($"http://127.0.0.1:{port}", StartJava(port, tempDirectory, "-inMemory"), tempDirectory);
         try
         {
-            using var client = server.CreateClient();
-            await ExternalProcess.WaitUntilAsync(async () =>
-            {
-                await client.ListTablesAsync();
-                return true;
-            }, TimeSpan.FromSeconds(60), "DynamoDB Local");
+            await WaitUntilAnsweringAsync(server.Endpoint, "DynamoDB Local");
         }
         catch
         {
@@ -118,9 +113,22 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
     }
 
     /// <summary>A client of its own, independent of the API's storage code.</summary>
-    public AmazonDynamoDBClient CreateClient() => new(
+    public AmazonDynamoDBClient CreateClient() => ClientFor(Endpoint);
+
+    internal static AmazonDynamoDBClient ClientFor(string endpoint) => new(
         new BasicAWSCredentials("local", "local"),
-        new AmazonDynamoDBConfig { ServiceURL = Endpoint, AuthenticationRegion = "us-east-1" });
+        new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1" });
+
+    /// <summary>Waits up to a minute until DynamoDB Local at <paramref name="endpoint"/> answers: the JVM starts slowly.</summary>
+    internal static async Task WaitUntilAnsweringAsync(string endpoint, string what)
+    {
+        using var client = ClientFor(endpoint);
+        await ExternalProcess.WaitUntilAsync(async () =>
+        {
+            await client.ListTablesAsync();
+            return true;
+        }, TimeSpan.FromSeconds(60), what);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -159,11 +167,7 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
     }
 
     /// <summary>Where it listens now: each start takes a free port, so that no other process can hold the old one.</summary>
-    public Uri Endpoint => new($"http://127.0.0.1:{port}");
-
-    public AmazonDynamoDBClient CreateClient() => new(
-        new BasicAWSCredentials("local", "local"),
-        new AmazonDynamoDBConfig { ServiceURL = Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+    public string Endpoint => $"http://127.0.0.1:{port}";
 
     /// <summary>
     /// Waits until every transaction it has answered is committed to disk: its SQLite work runs on one queue in order,
@@ -172,7 +176,7 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
     /// </summary>
     public async Task DrainAsync(string table, string keyAttribute)
     {
-        using var client = CreateClient();
+        using var client = DynamoDbLocalServer.ClientFor(Endpoint);
         await client.GetItemAsync(table, new Dictionary<string, AttributeValue> { [keyAttribute] = new() { S = "drain" } });
     }
 
@@ -194,12 +198,7 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
     {
         port = ExternalProcess.FreePort();
         process = DynamoDbLocalServer.StartJava(port, Path.Combine(rootDirectory, "tmp"), "-dbPath", Path.Combine(rootDirectory, "data"));
-        using var client = CreateClient();
-        await ExternalProcess.WaitUntilAsync(async () =>
-        {
-            await client.ListTablesAsync();
-            return true;
-        }, TimeSpan.FromSeconds(60), "DynamoDB Local (on disk)");
+        await DynamoDbLocalServer.WaitUntilAnsweringAsync(Endpoint, "DynamoDB Local (on disk)");
     }
 
     public async ValueTask DisposeAsync()

@@ -145,13 +145,13 @@ public sealed class DynamoDbOutageFixture : OutageFixture
     public override async Task StartDatabaseAgainAsync()
     {
         await server!.StartAgainAsync();
-        relay!.Restore(server.Endpoint);
+        relay!.Restore(new Uri(server.Endpoint));
     }
 
     protected override async Task<IReadOnlyDictionary<string, string?>> StartDatabaseAsync()
     {
         server = await DynamoDbLocalServer.StartOnDiskAsync();
-        relay = new TcpRelay(server.Endpoint);
+        relay = new TcpRelay(new Uri(server.Endpoint));
         return new Dictionary<string, string?>
         {
             [EnvironmentVariables.DatabaseUrl] = "",

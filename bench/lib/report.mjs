@@ -64,15 +64,15 @@ const soaks = combined.runs.filter((r) => r.kind === 'soak');
 const backendRank = (series) => (series.startsWith('postgres') ? 0 : 2) + (series.includes(':') ? 1 : 0);
 const backends = [...new Set(runs.filter((r) => !r.kind.startsWith('apphost')).map((r) => r.series))]
   .sort((a, b) => backendRank(a) - backendRank(b) || a.localeCompare(b));
-const find = (series, kind, scenario, concurrency, payload = 1024) =>
-  runs.find((r) => r.series === series && r.kind === kind && r.scenario === scenario && r.concurrency === concurrency && r.payload_bytes === payload);
+const matching = (series, kind, scenario, concurrency, payload = 1024) =>
+  runs.filter((r) => r.series === series && r.kind === kind && r.scenario === scenario && r.concurrency === concurrency && r.payload_bytes === payload);
+const find = (...key) => matching(...key)[0];
 
 // API/ceiling: lifecycles for the lifecycle, requests otherwise; against the mean of the ceilings taken around the run.
 const ratios = [];
 for (const backend of backends) {
   for (const api of runs.filter((r) => r.series === backend && r.kind === 'api' && r.payload_bytes === 1024)) {
-    const ceilings = runs.filter((r) => r.series === backend && r.kind === 'ceiling' && r.scenario === api.scenario &&
-      r.concurrency === api.concurrency && r.payload_bytes === 1024);
+    const ceilings = matching(backend, 'ceiling', api.scenario, api.concurrency);
     if (!ceilings.length) continue;
     const metric = api.scenario === 'lifecycle' ? 'lifecycles_per_s' : 'requests_per_s';
     const ceiling = ceilings.reduce((sum, r) => sum + r[metric], 0) / ceilings.length;
