@@ -86,7 +86,9 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
     {
         var secret = await Client.CreateAsync(new() { ["expiresInSeconds"] = 1 });
         var expiresAt = secret.Body["expiresAt"]!.GetValue<DateTimeOffset>();
-        await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.1), TestContext.Current.CancellationToken);
+        // A busy machine may answer the creation after more than that already passed.
+        var untilExpired = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.1);
+        await Task.Delay(untilExpired > TimeSpan.Zero ? untilExpired : TimeSpan.Zero, TestContext.Current.CancellationToken);
 
         var receipt = await ReceiptAsync(secret);
         var again = await ReceiptAsync(secret);
@@ -130,6 +132,12 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
         // Two API instances on one database, as behind a load balancer: the database, not one process, must serialise.
         await using var secondApp = Fixture.CreateApp();
         using var secondClient = secondApp.CreateHttpClient();
+        // Warm, as an instance behind a load balancer is: its first calls to the database must not eat the race's deadline.
+        using (var ready = await secondClient.GetAsync("health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
         using var start = new SemaphoreSlim(0);
         var racers = Enumerable.Range(0, Racers).Select(async racer =>
         {
@@ -140,8 +148,10 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
         start.Release(Racers);
         var statuses = await Task.WhenAll(racers);
 
-        Assert.Equal(MaxViews, statuses.Count(s => s == HttpStatusCode.OK));
-        Assert.Equal(Racers - MaxViews, statuses.Count(s => s == HttpStatusCode.NotFound));
+        // Compared as a whole, so that a failure shows every status that came back.
+        Assert.Equal(
+            new Dictionary<HttpStatusCode, int> { [HttpStatusCode.OK] = MaxViews, [HttpStatusCode.NotFound] = Racers - MaxViews },
+            statuses.CountBy(s => s).ToDictionary());
         var receipt = await ReceiptAsync(secret);
         var events = Events(receipt);
         Assert.Equal(Enumerable.Range(1, MaxViews + 2), events.Select(e => e["seq"]!.GetValue<int>()));
