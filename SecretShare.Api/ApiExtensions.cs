@@ -28,6 +28,11 @@ public static class ApiExtensions
         services.AddScoped<SecretService>();
         services.AddSecretShareRateLimiting();
 
+        // Once a browser has seen the site over HTTPS, it never again asks for it over plain HTTP, where a network attacker
+        // could serve a page that reads the key from the fragment. Sent only on HTTPS requests (behind a proxy: once the
+        // forwarded headers have set the scheme), and never for localhost.
+        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+
         services.AddProblemDetails();
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -77,6 +82,11 @@ public static class ApiExtensions
 
     public static WebApplication UseSecretShareApi(this WebApplication app)
     {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
         app.UseSecurityHeaders();
         app.UseShutdownSafeRequestBodies();
         app.UseCloseForOversizeRequestBodies();
