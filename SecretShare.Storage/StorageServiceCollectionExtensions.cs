@@ -26,6 +26,11 @@ public static class StorageServiceCollectionExtensions
     public static StorageBackend AddSecretStorage(this IHostApplicationBuilder builder)
     {
         var backend = StorageBackend.Detect(builder.Configuration);
+        if (backend is DynamoDbBackend { EndpointOverride: not null } local && builder.Environment.IsDevelopment())
+        {
+            backend = local with { IsLocalDevelopment = true };
+        }
+
         var services = builder.Services;
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
@@ -76,8 +81,8 @@ public static class StorageServiceCollectionExtensions
             options.DefaultClientConfig.ServiceURL = endpoint;
             options.DefaultClientConfig.AuthenticationRegion = backend.Region ?? StorageBackend.DefaultRegion;
 
-            // A local endpoint ignores credentials; spare developers from inventing some.
-            if (string.IsNullOrEmpty(configuration[EnvironmentVariables.AwsAccessKeyId]))
+            // DynamoDB Local ignores credentials; spare developers from inventing some (and only them: see IsLocalDevelopment).
+            if (backend.IsLocalDevelopment && string.IsNullOrEmpty(configuration[EnvironmentVariables.AwsAccessKeyId]))
             {
                 options.Credentials = new BasicAWSCredentials(LocalDevelopment.AccessKeyId, LocalDevelopment.SecretAccessKey);
             }

@@ -151,6 +151,7 @@ public sealed class DynamoDbOutageFixture : OutageFixture
     protected override async Task<IReadOnlyDictionary<string, string?>> StartDatabaseAsync()
     {
         server = await DynamoDbLocalServer.StartOnDiskAsync();
+        await DynamoDbLocalServer.CreateTablesAsync(server.Endpoint, table);
         relay = new TcpRelay(new Uri(server.Endpoint));
         return new Dictionary<string, string?>
         {
