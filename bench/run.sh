@@ -175,7 +175,9 @@ start_api() {
   if [[ $backend == postgres ]]; then
     env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db${query:+?$query}")
   else
-    env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1)
+    # A production start: the tables must exist, and credentials come from the standard chain (DynamoDB Local takes any).
+    $TOOL dynamo-tables "http://127.0.0.1:$DYNAMO_PORT" secrets-bench 2>/dev/null || true
+    env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)
   fi
   # The output folder is the content root: appsettings.json (log levels) is read from there.
   (cd "$(dirname "$API_DLL")" && exec env -u DATABASE_URL -u DYNAMODB_TABLE "${env[@]}" dotnet "$API_DLL") >"$WORK/api-$backend.log" 2>&1 &
