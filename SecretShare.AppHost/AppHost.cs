@@ -31,6 +31,15 @@ try
     // The cleanup worker: deletes expired rows on PostgreSQL, exits 0 on DynamoDB (TTL does the work there).
     var cleanup = builder.AddProject<Projects.SecretShare_Cleanup>("cleanup", options => options.ExcludeLaunchProfile = true);
 
+    // Neither service serves HTTPS (the API's one endpoint is http; TLS belongs to whatever fronts it in production).
+    // Without this, Aspire gives every project a developer-certificate HTTPS configuration, and on a machine with no
+    // trusted developer certificate the dashboard opens every page with a red "No trusted development certificate"
+    // error, even under the http launch profile. The https profile still needs one, for the dashboard itself.
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental in Aspire 13.6; the opt-out documented for resources that serve no TLS.
+    api.WithoutHttpsCertificate();
+    cleanup.WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
+
     if (isRunMode)
     {
         // Fails now with one line if the API's port is taken, rather than leaving the proxy unable to listen.
