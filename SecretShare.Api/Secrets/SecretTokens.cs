@@ -21,9 +21,9 @@ public static class SecretTokens
         id.Length == 22 && TryDecode(id, out var bytes) && bytes.Length == IdBytes;
 
     /// <summary>
-    /// Strict base64url: the URL-safe alphabet only, no padding, no whitespace, and the canonical text only. The framework's
-    /// decoder ignores non-zero unused trailing bits, so two texts would decode to one value; both clients refuse that, and
-    /// so does the server: every value has exactly one accepted text (SPEC section 1).
+    /// Strict base64url: the URL-safe alphabet only, no padding, no whitespace, and the canonical text only: every value
+    /// has exactly one accepted text, as in both clients (SPEC section 1). .NET 10's decoder already refuses non-zero
+    /// unused trailing bits, but does not document it; the round trip below states the rule instead of relying on that.
     /// </summary>
     public static bool TryDecode(string? text, out byte[] bytes)
     {
