@@ -134,6 +134,8 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
         var sent = await sharing.SendAsync(new SecretEnvelope("text too", [new SecretFile("a.bin", null, [7, 8])]), cancellationToken: TestContext.Current.CancellationToken);
         var taken = folder.Write($"secretshare-{sent.Link.Id[..8]}/a.bin", [1]);
+        // A planted link, even a dangling one, is a taken name: nothing is created through it.
+        File.CreateSymbolicLink(Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-2"), Path.Combine(folder.Path, "elsewhere"));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var host = new CliHost { In = new StringReader(""), Out = stdout, Error = stderr, WorkingDirectory = folder.Path };
@@ -141,8 +143,9 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         var exitCode = await CliApp.RunAsync(["get", sent.Link.ToString()], host, TestContext.Current.CancellationToken);
 
         Assert.Equal((ExitCodes.Ok, "text too"), (exitCode, stdout.ToString()));
-        var saved = Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-2", "a.bin");
+        var saved = Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-3", "a.bin");
         Assert.Equal([7, 8], await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "elsewhere")));
         Assert.Equal([1], await File.ReadAllBytesAsync(taken, TestContext.Current.CancellationToken));
         Assert.Contains($"Saved {saved} (2 bytes)", stderr.ToString());
         Assert.Contains("last view", stderr.ToString());
