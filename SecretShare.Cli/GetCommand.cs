@@ -17,7 +17,10 @@ internal static class GetCommand
             Description = "Save the secret's files into this folder (created if missing). Existing files are kept: a new name is chosen.",
             HelpName = "DIR",
         };
-        var force = new Option<bool>("--force") { Description = "With --output: overwrite files of the same name." };
+        var force = new Option<bool>("--force")
+        {
+            Description = "With --output: replace files of the same name (a symbolic link of that name is refused, never followed).",
+        };
 
         var command = new Command("get", "Reveal a secret (uses one view), print its text to stdout and save its files with --output.")
         {
