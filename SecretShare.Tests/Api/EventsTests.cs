@@ -23,7 +23,7 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
     [Fact]
     public async Task Every_state_change_is_one_event_and_the_receipt_outlives_the_burned_secret()
     {
-        var secret = await Client.CreateAsync(new() { ["maxViews"] = 2, ["extendable"] = true, ["expiresInSeconds"] = 3600 });
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = 2, ["extendable"] = true, ["expiresInSeconds"] = 3600, ["passphraseProtected"] = true });
 
         await (await Client.RevealAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
@@ -67,7 +67,7 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
     [Fact]
     public async Task Running_out_of_attempts_records_each_attempt_and_the_burn()
     {
-        var secret = await Client.CreateAsync();
+        var secret = await Client.CreateAsync(new() { ["passphraseProtected"] = true });
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -116,8 +116,12 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
         await (await GetEventsAsync(secret.Id, secret.AccessToken)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await GetEventsAsync(ApiCalls.NewId(), secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await GetEventsAsync("not-an-id", secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
-        var missing = await (await GetEventsAsync(secret.Id, null)).AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.NotNull(missing["errors"]!["authorization"]);
+        using (var missing = await GetEventsAsync(secret.Id, null))
+        {
+            await missing.AssertProblemAsync(HttpStatusCode.Unauthorized);
+            Assert.Equal("Bearer", Assert.Single(missing.Headers.WwwAuthenticate).Scheme);
+        }
+
         await (await GetEventsAsync(secret.Id, "short")).AssertProblemAsync(HttpStatusCode.BadRequest);
 
         var receipt = await ReceiptAsync(secret);
