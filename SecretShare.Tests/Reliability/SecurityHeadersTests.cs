@@ -79,7 +79,7 @@ public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixtur
         using var refused = await Check("POST reveal (limited)", HttpStatusCode.TooManyRequests, () => limitedClient.RevealAsync(ApiCalls.NewId(), ApiCalls.NewToken()));
         Assert.NotNull(refused.Headers.RetryAfter);
 
-        Assert.Equal([200, 201, 204, 304, 400, 403, 404, 405, 413, 415, 429], seen.Select(s => s.Status).Distinct().Order());
+        Assert.Equal([200, 201, 204, 304, 400, 401, 403, 404, 405, 413, 415, 429], seen.Select(s => s.Status).Distinct().Order());
     }
 
     [Fact]
