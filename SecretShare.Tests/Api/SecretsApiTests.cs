@@ -256,7 +256,7 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_secret_vanishes_at_its_expiry_without_waiting_for_cleanup()
     {
-        var secret = await Client.CreateAsync(new() { ["expiresInSeconds"] = 2, ["maxViews"] = 5 });
+        var secret = await Client.CreateAsync(new() { ["expiresInSeconds"] = 4, ["maxViews"] = 5 });
         var expiresAt = secret.Body["expiresAt"]!.GetValue<DateTimeOffset>();
         await (await Client.GetAsync($"api/secrets/{secret.Id}")).AssertOkAsync();
 
