@@ -26,6 +26,7 @@ public static class ApiExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
+        services.AddTrustedForwardedHeaders();
         services.AddSecretShareRateLimiting();
 
         services.AddProblemDetails();
@@ -77,6 +78,7 @@ public static class ApiExtensions
 
     public static WebApplication UseSecretShareApi(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseShutdownSafeRequestBodies();
         app.UseCloseForOversizeRequestBodies();

@@ -53,8 +53,7 @@ public static class RateLimitingExtensions
             return RateLimitPartition.GetNoLimiter("disabled");
         }
 
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.PartitionKey(context), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = permitLimit,
             Window = TimeSpan.FromSeconds(options.WindowSeconds),
