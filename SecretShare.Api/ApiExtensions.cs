@@ -27,7 +27,7 @@ public static class ApiExtensions
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
         services.AddTrustedForwardedHeaders();
-        services.AddSecretShareRateLimiting();
+        builder.AddSecretShareRateLimiting();
 
         services.AddProblemDetails();
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();

@@ -35,6 +35,7 @@ require_node_packages
 [ "$backend" = postgres ] || require_dynamodb_local
 [ "$backend" = dynamodb ] || require_postgres
 [ -x /usr/bin/chromium ] || apt_install chromium
+require_redis
 
 results="$REPO_ROOT/TestResults"
 rm -rf "$results"
