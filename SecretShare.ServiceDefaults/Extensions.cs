@@ -73,6 +73,7 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = DynamoDbSpans.Describe)
                 .AddNpgsql()
+                .AddProcessor(new UnrecordedParentProcessor())
                 .AddProcessor(new RedactingProcessor()));
 
         builder.AddOpenTelemetryExporters();

@@ -5,11 +5,11 @@ using SecretShare.Tests.Infrastructure;
 namespace SecretShare.Tests.Reliability;
 
 /// <summary>
-/// The real executable with its shipped <c>appsettings.json</c>, logging to its console as in production: quiet per
-/// request, and no full secret id whatever an operator's logging configuration says (a provider-specific rule such as
+/// The real executable with its shipped <c>appsettings.json</c>, as in production. Logs: quiet per request, and no full
+/// secret id whatever an operator's logging configuration says (a provider-specific rule such as
 /// <c>Logging:Console:LogLevel:Default</c> wins over every rule that names no provider).
 /// </summary>
-public abstract class ProductionLoggingTests
+public abstract class ProductionDefaultsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -102,7 +102,7 @@ public abstract class ProductionLoggingTests
 }
 
 [Trait("Backend", "Postgres")]
-public sealed class PostgresProductionLoggingTests : ProductionLoggingTests
+public sealed class PostgresProductionDefaultsTests : ProductionDefaultsTests
 {
     protected override async Task<Dictionary<string, string?>> BackendAsync() => new()
     {
@@ -111,7 +111,7 @@ public sealed class PostgresProductionLoggingTests : ProductionLoggingTests
 }
 
 [Trait("Backend", "DynamoDb")]
-public sealed class DynamoDbProductionLoggingTests : ProductionLoggingTests
+public sealed class DynamoDbProductionDefaultsTests : ProductionDefaultsTests
 {
     protected override async Task<Dictionary<string, string?>> BackendAsync() => new()
     {
