@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SecretShare.Storage.Configuration;
@@ -58,6 +59,9 @@ public static class StorageServiceCollectionExtensions
                 services.AddSingleton<ISecretRepository>(provider => new DeadlineSecretRepository(
                     provider.GetRequiredService<DynamoDbSecretRepository>(), DynamoDbCallTimeout));
                 services.AddSingleton<DynamoDbTableProvisioner>();
+                // One instance: it keeps the last probe's result for a few seconds.
+                services.TryAddSingleton(TimeProvider.System);
+                services.AddSingleton<DynamoDbHealthCheck>();
                 services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DatabaseHealthCheck, tags: [DatabaseHealthCheck]);
                 break;
         }

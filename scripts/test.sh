@@ -46,6 +46,7 @@ fi
 [ "$backend" = postgres ] || require_dynamodb_local
 [ "$backend" = dynamodb ] || require_postgres
 [ -x /usr/bin/chromium ] || apt_install chromium
+require_redis
 
 results="$REPO_ROOT/TestResults"
 rm -rf "$results"
