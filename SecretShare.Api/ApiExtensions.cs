@@ -98,6 +98,7 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         app.MapSecretsApi();
         app.MapLimitsApi();
+        app.MapReceiptKeysApi();
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
         // or manage token from the fragment, itself.

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Microsoft.Extensions.Options;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.DynamoDb;
 using SecretShare.Storage.Postgres;
@@ -30,6 +32,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
         services.AddOptions<StorageOptions>().BindStartupConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
+        services.AddSingleton<AuditKeyRing>();
 
         switch (backend)
         {

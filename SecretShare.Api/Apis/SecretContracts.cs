@@ -32,15 +32,24 @@ public sealed record RevealSecretResponse(string Ciphertext, int? ViewsRemaining
 public sealed record ExtendSecretRequest(string? AccessToken, int? AddSeconds, int? AddViews);
 
 /// <summary>
-/// A receipt for the creator: the secret's status, its recorded events and whether their hash chain verifies.
+/// A receipt for the creator: the secret's status, its recorded events and whether their chain verifies, signed when
+/// it is read (<paramref name="Signature"/> over the canonical bytes of docs/spec.md, "Receipts", at <paramref name="IssuedAt"/>).
 /// <paramref name="Status"/> is <c>active</c>, <c>burned</c>, <c>deleted</c> or <c>expired</c>; <paramref name="ViewsRemaining"/>
 /// is <c>null</c> for an unlimited secret.
 /// </summary>
 public sealed record SecretEventsResponse(
-    string Id, string Status, DateTimeOffset ExpiresAt, int? ViewsRemaining, IReadOnlyList<SecretEventResponse> Events, ChainVerdictResponse Chain);
+    string Id, string Status, DateTimeOffset ExpiresAt, int? ViewsRemaining, IReadOnlyList<SecretEventResponse> Events, ChainVerdictResponse Chain,
+    DateTimeOffset IssuedAt, ReceiptSignatureResponse? Signature);
 
-/// <summary>One recorded state change. <paramref name="Hash"/> is the chain link (base64url SHA-256), see docs/design.md.</summary>
-public sealed record SecretEventResponse(int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash);
+/// <summary>
+/// One recorded state change. <paramref name="Hash"/> is its chain link (base64url), <paramref name="PrevHash"/> the link
+/// before it, <paramref name="KeyId"/> the audit key it was keyed with; see docs/design.md.
+/// </summary>
+public sealed record SecretEventResponse(
+    int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash, string PrevHash, string? KeyId);
+
+/// <summary>An ES256 signature (r || s, base64url) by the receipt key <paramref name="KeyId"/> of <c>GET /api/receipt-keys</c>.</summary>
+public sealed record ReceiptSignatureResponse(string Alg, string KeyId, string Value);
 
 /// <summary>Whether the chain verified; <paramref name="Problem"/> names the first broken link when it did not.</summary>
 public sealed record ChainVerdictResponse(bool Verified, int Length, string HeadHash, string? Problem);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Secrets;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
@@ -192,7 +193,8 @@ public static class SecretsApi
     }
 
     public static async Task<Results<Ok<SecretEventsResponse>, ValidationProblem, ProblemHttpResult>> GetSecretEvents(
-        string id, [FromHeader(Name = "Authorization")] string? authorization, SecretService secrets, CancellationToken cancellationToken)
+        string id, [FromHeader(Name = "Authorization")] string? authorization, SecretService secrets, AuditKeyRing keys,
+        CancellationToken cancellationToken)
     {
         if (!SecretTokens.IsWellFormedId(id))
         {
@@ -213,14 +215,29 @@ public static class SecretsApi
         }
 
         var receipt = result.Value!;
-        var (trail, verdict) = receipt;
-        return TypedResults.Ok(new SecretEventsResponse(
+        var (trail, verdict, _) = receipt;
+        var unsigned = new SecretEventsResponse(
             id,
             receipt.Status,
             trail.Head.ExpiresAt,
             receipt.IsActive && trail.Events is [.., { } last] ? last.ViewsRemaining : null,
-            [.. trail.Events.Select(e => new SecretEventResponse(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash)))],
-            new ChainVerdictResponse(verdict.Verified, trail.Head.LastSeq, Base64Url.EncodeToString(trail.Head.LastHash), verdict.Problem)));
+            [.. trail.Events.Select(e => new SecretEventResponse(
+                e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash), Base64Url.EncodeToString(e.PrevHash), e.KeyId))],
+            new ChainVerdictResponse(verdict.Verified, trail.Head.LastSeq, Base64Url.EncodeToString(trail.Head.LastHash), verdict.Problem),
+            receipt.IssuedAt,
+            Signature: null);
+        return TypedResults.Ok(unsigned with { Signature = Sign(unsigned, keys.Current) });
+    }
+
+    /// <summary>Signs a receipt as it is read, never on the write path (docs/performance.md).</summary>
+    private static ReceiptSignatureResponse Sign(SecretEventsResponse receipt, AuditKey key)
+    {
+        var canonical = Client.ReceiptFormat.CanonicalBytes(new Client.SecretEvents(
+            receipt.Id, receipt.Status, receipt.ExpiresAt, receipt.ViewsRemaining,
+            [.. receipt.Events.Select(e => new Client.SecretEvent(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, e.Hash, e.PrevHash, e.KeyId))],
+            new Client.ChainVerdict(receipt.Chain.Verified, receipt.Chain.Length, receipt.Chain.HeadHash, receipt.Chain.Problem),
+            receipt.IssuedAt));
+        return new ReceiptSignatureResponse("ES256", key.Id, Base64Url.EncodeToString(key.Sign(canonical)));
     }
 
     /// <summary>The token of an <c>Authorization: Bearer</c> header; a missing, non-Bearer or malformed one is a field error.</summary>

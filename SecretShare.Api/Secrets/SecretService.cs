@@ -18,8 +18,8 @@ public enum SecretOutcome
     ViewsNotExtendable,
 }
 
-/// <summary>An audit trail and the verdict on its hash chain.</summary>
-public sealed record AuditReceipt(AuditTrail Trail, ChainVerdict Verdict)
+/// <summary>An audit trail and the verdict on its chain, as read at <paramref name="IssuedAt"/>.</summary>
+public sealed record AuditReceipt(AuditTrail Trail, ChainVerdict Verdict, DateTimeOffset IssuedAt)
 {
     public bool IsActive => !Trail.Head.Closed;
 
@@ -183,7 +183,7 @@ public sealed partial class SecretService(
             trail = await repository.ReadAuditTrailAsync(id, cancellationToken) ?? trail;
         }
 
-        return new(SecretOutcome.Ok, new AuditReceipt(trail, EventChain.Verify(trail)));
+        return new(SecretOutcome.Ok, new AuditReceipt(trail, EventChain.Verify(trail), now));
     }
 
     /// <summary>

@@ -31,7 +31,8 @@ public static class SecretEventDetails
 /// <paramref name="PrevHash"/> and the event's canonical bytes (<see cref="EventChain"/>).
 /// </summary>
 public sealed record SecretEvent(
-    string SecretId, int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, byte[] PrevHash, byte[] Hash);
+    string SecretId, int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, byte[] PrevHash, byte[] Hash,
+    string? KeyId = null);
 
 /// <summary>
 /// The per-secret record that outlives the secret until its retention ends: the manage token's hash (to authorise
