@@ -8,6 +8,7 @@ using Scalar.AspNetCore;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
+using SecretShare.Storage;
 using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Api;
@@ -23,6 +24,7 @@ public static class ApiExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretLimitsOptions>, SecretLimitsOptions.Validator>();
 
+        services.AddAuditKeys();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();

@@ -32,9 +32,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
         services.AddOptions<StorageOptions>().BindStartupConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
-        services.AddSingleton<AuditKeyRing>();
 
         switch (backend)
         {
@@ -63,6 +60,17 @@ public static class StorageServiceCollectionExtensions
         }
 
         return backend;
+    }
+
+    /// <summary>
+    /// The audit keys (<c>SecretShare:Audit</c>) that the repositories key each trail with and the API signs receipts
+    /// with; validated at start-up. Only the API registers them: the cleanup worker appends nothing and holds no key.
+    /// </summary>
+    public static void AddAuditKeys(this IServiceCollection services)
+    {
+        services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
+        services.AddSingleton<AuditKeyRing>();
     }
 
     /// <summary>How long one DynamoDB call, and one storage operation as a whole, may take before the API answers 503.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Secrets;
 
 namespace SecretShare.Api.Secrets;
@@ -41,6 +42,7 @@ public sealed partial class SecretService(
     TimeProvider clock,
     IOptions<SecretLimitsOptions> limits,
     SecretShareMetrics metrics,
+    AuditKeyRing keys,
     ILogger<SecretService> logger)
 {
     // A conditional write can lose to a racing request whose effect a fresh read then shows; a few rounds settle it.
@@ -176,14 +178,18 @@ public sealed partial class SecretService(
             return SecretOutcome.NotFound;
         }
 
+        // Verified before the expiry is appended: the server keys whatever it appends, and must not vouch for a head
+        // whose expiry someone moved in the database.
         var now = Now();
-        if (trail.Head.IsExpiredUnrecorded(now))
+        var verdict = EventChain.Verify(trail, keys);
+        if (verdict.Verified && trail.Head.IsExpiredUnrecorded(now))
         {
             await repository.RecordExpiryAsync(id, now, cancellationToken);
             trail = await repository.ReadAuditTrailAsync(id, cancellationToken) ?? trail;
+            verdict = EventChain.Verify(trail, keys);
         }
 
-        return new(SecretOutcome.Ok, new AuditReceipt(trail, EventChain.Verify(trail), now));
+        return new(SecretOutcome.Ok, new AuditReceipt(trail, verdict, now));
     }
 
     /// <summary>

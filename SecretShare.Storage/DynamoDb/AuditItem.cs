@@ -18,6 +18,10 @@ internal static class AuditItem
     public const string LastSeq = "last_seq";
     public const string LastHash = "last_hash";
     public const string Closed = "closed";
+    public const string HeadMac = "head_mac";
+
+    // The head and every event: the audit key their keyed hash was made with.
+    public const string KeyId = "key_id";
 
     // An event.
     public const string Type = "type";
@@ -56,6 +60,11 @@ internal static class AuditItem
             [Hash] = Binary(e.Hash),
             [RetainUntil] = Number(EpochSeconds(retainUntil)),
         };
+        if (e.KeyId is { } keyId)
+        {
+            item[KeyId] = new() { S = keyId };
+        }
+
         if (e.ViewsRemaining is { } views)
         {
             item[ViewsRemaining] = Number(views);
@@ -75,7 +84,9 @@ internal static class AuditItem
         LastSeq: ToInt(item[LastSeq]),
         LastHash: item[LastHash].B.ToArray(),
         ExpiresAt: DateTimeOffset.FromUnixTimeSeconds(ToLong(item[ExpiresAt])),
-        Closed: item[Closed].BOOL == true);
+        Closed: item[Closed].BOOL == true,
+        KeyId: item.TryGetValue(KeyId, out var keyId) ? keyId.S : null,
+        Mac: item.TryGetValue(HeadMac, out var mac) ? mac.B.ToArray() : null);
 
     public static SecretEvent ToEvent(Dictionary<string, AttributeValue> item) => new(
         SecretId: item[SecretId].S,
@@ -85,5 +96,6 @@ internal static class AuditItem
         ViewsRemaining: item.TryGetValue(ViewsRemaining, out var views) ? ToInt(views) : null,
         Detail: item.TryGetValue(Detail, out var detail) ? detail.S : null,
         PrevHash: item[PrevHash].B.ToArray(),
-        Hash: item[Hash].B.ToArray());
+        Hash: item[Hash].B.ToArray(),
+        KeyId: item.TryGetValue(KeyId, out var keyId) ? keyId.S : null);
 }

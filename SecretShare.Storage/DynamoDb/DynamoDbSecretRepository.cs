@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.Secrets;
 using static SecretShare.Storage.DynamoDb.SecretItem;
@@ -16,7 +17,7 @@ namespace SecretShare.Storage.DynamoDb;
 /// its sequence number, and the head's update on its last sequence number. A request that loses a race re-reads and
 /// tries again, so racing requests serialise without gaps or duplicates in the chain.
 /// </summary>
-internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options)
+internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys)
     : ISecretRepository
 {
     // Racing requests on one secret retry with jittered exponential pauses; one that still loses after this long gives up
@@ -39,11 +40,14 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
     {
         var state = secret.State;
-        var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
+        var key = keys.Current;
+        var created = EventChain.Next(key, state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
         var retainUntil = state.ExpiresAt + Retention;
         var head = AuditItem.NewHead(state, retainUntil);
         head[AuditItem.LastSeq] = Number(created.Seq);
         head[AuditItem.LastHash] = Binary(created.Hash);
+        head[AuditItem.KeyId] = new AttributeValue { S = key.Id };
+        head[AuditItem.HeadMac] = Binary(EventChain.ComputeHeadMac(key, state.Id, created.Seq, created.Hash, closed: false, state.ExpiresAt));
         try
         {
             await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest
@@ -327,10 +331,11 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         if (head is not null)
         {
             var retainUntil = change.RetainUntil(Retention);
+            var key = keys.Current;
             var link = (Seq: head.LastSeq, Hash: head.LastHash);
             foreach (var draft in change.Events)
             {
-                var next = EventChain.Next(id, link, draft.Type, change.OccurredAt, draft.ViewsRemaining, draft.Detail);
+                var next = EventChain.Next(key, id, link, draft.Type, change.OccurredAt, draft.ViewsRemaining, draft.Detail);
                 change.Appended.Add(next);
                 items.Add(PutNew(AuditItem.From(next, retainUntil)));
                 link = (next.Seq, next.Hash);
@@ -342,9 +347,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 {
                     TableName = eventsTable,
                     Key = AuditItem.Key(id, AuditItem.HeadSeq),
-                    UpdateExpression = "SET #last_seq = :seq, #last_hash = :hash, #expires_at = :expires, #closed = :closed, #retain_until = :retain, #last_request = :request",
+                    UpdateExpression = "SET #last_seq = :seq, #last_hash = :hash, #expires_at = :expires, #closed = :closed, #retain_until = :retain, #last_request = :request, #key_id = :key_id, #head_mac = :head_mac",
                     ConditionExpression = "#last_seq = :expected AND #closed = :open",
-                    ExpressionAttributeNames = Names(AuditItem.LastSeq, AuditItem.LastHash, ExpiresAt, AuditItem.Closed, AuditItem.RetainUntil, LastRequest),
+                    ExpressionAttributeNames = Names(AuditItem.LastSeq, AuditItem.LastHash, ExpiresAt, AuditItem.Closed, AuditItem.RetainUntil, LastRequest, AuditItem.KeyId, AuditItem.HeadMac),
                     ExpressionAttributeValues = new()
                     {
                         [":seq"] = Number(link.Seq),
@@ -355,6 +360,8 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                         [":request"] = Binary(marker),
                         [":expected"] = Number(head.LastSeq),
                         [":open"] = new AttributeValue { BOOL = false },
+                        [":key_id"] = new AttributeValue { S = key.Id },
+                        [":head_mac"] = Binary(EventChain.ComputeHeadMac(key, id, link.Seq, link.Hash, change.IsTerminal, change.ExpiresAt)),
                     },
                 },
             });

@@ -17,7 +17,7 @@ public abstract class BackendFixture : IAsyncLifetime
     /// <summary>The environment that selects this fixture's database, as an operator would set it.</summary>
     public IReadOnlyDictionary<string, string?> BackendSettings { get; private set; } = null!;
 
-    public static IReadOnlyDictionary<string, string?> TestSettings { get; } = new Dictionary<string, string?>
+    public static IReadOnlyDictionary<string, string?> TestSettings { get; } = new Dictionary<string, string?>(TestAuditKeys.Settings())
     {
         ["SecretShare:RateLimiting:Enabled"] = "false",
         ["SecretShare:Limits:MinExpiresInSeconds"] = "1",
