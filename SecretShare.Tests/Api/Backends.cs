@@ -39,3 +39,9 @@ public sealed class DynamoDbEventsTests(PrivateDynamoDbFixture fixture) : Events
     protected override Task RemoveTrailsPastRetentionAsync(string id) => ExternalProcess.WaitUntilAsync(
         async () => await Fixture.CountAuditItemsAsync(id) == 0, TimeSpan.FromSeconds(120), "TTL to delete the audit trail");
 }
+
+[Trait("Backend", "Postgres")]
+public sealed class PostgresReceiptTests(PostgresFixture fixture) : ReceiptTests<PostgresFixture>(fixture);
+
+[Trait("Backend", "DynamoDb")]
+public sealed class DynamoDbReceiptTests(DynamoDbFixture fixture) : ReceiptTests<DynamoDbFixture>(fixture);
