@@ -167,12 +167,19 @@ public static partial class ReceiptFormat
         new(receipt.Events.Count, receipt.Events[^1].Hash, Digest(receipt.Events, receipt.Events.Count));
 
     /// <summary>
-    /// Parses a downloaded receipt file (<c>{"format", "receipt", "key"}</c>) strictly: exactly the documented
-    /// properties, case-sensitive, times as <c>yyyy-MM-ddTHH:mm:ss+00:00</c>, no control characters; anything else is
+    /// Parses a downloaded receipt file (<c>{"format", "receipt", "key"}</c>) strictly: printable ASCII without escapes,
+    /// exactly the documented properties, case-sensitive, times as <c>yyyy-MM-ddTHH:mm:ss+00:00</c>; anything else is
     /// a <see cref="FormatException"/>, so that no byte of the file can change without the check noticing.
     /// </summary>
     public static (SecretEvents Receipt, ReceiptPublicKey Key) ParseFile(ReadOnlySpan<byte> file)
     {
+        // Every value is printable ASCII that needs no escape, so a file with an escape ("\u0041" for "A") or any
+        // other byte is not one the status page wrote: refusing them leaves each value exactly one spelling.
+        if (file.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) >= 0 || file.Contains((byte)'\\'))
+        {
+            throw new FormatException("Not a valid receipt file: only printable ASCII without escapes may appear in it.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(file.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false });
