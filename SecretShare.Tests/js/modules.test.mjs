@@ -34,5 +34,5 @@ for (const name of ['api.js', 'files.js', 'protocol.js', 'qr.js', 'receipt.js', 
 
 test('every web UI script is covered above', () => {
   const pages = ['create.js', 'status.js', 'view.js']; // they start the page on load, so Node cannot import them without a DOM
-  assert.deepEqual(readdirSync(scripts).filter((f) => f.endsWith('.js')).sort(), ['api.js', 'files.js', 'protocol.js', 'qr.js', 'ui.js', 'wordlist.js', ...pages].sort());
+  assert.deepEqual(readdirSync(scripts).filter((f) => f.endsWith('.js')).sort(), ['api.js', 'files.js', 'protocol.js', 'qr.js', 'receipt.js', 'ui.js', 'wordlist.js', ...pages].sort());
 });
