@@ -24,7 +24,7 @@ public static class ApiExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretLimitsOptions>, SecretLimitsOptions.Validator>();
 
-        services.AddAuditKeys();
+        services.RequireAuditKeys();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();

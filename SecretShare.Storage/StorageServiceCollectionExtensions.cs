@@ -32,6 +32,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
         services.AddOptions<StorageOptions>().BindStartupConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The key ring the repositories key each trail with; validated whenever it is read (RequireAuditKeys: at start).
+        services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName);
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
+        services.AddSingleton<AuditKeyRing>();
 
         switch (backend)
         {
@@ -63,15 +67,10 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The audit keys (<c>SecretShare:Audit</c>) that the repositories key each trail with and the API signs receipts
-    /// with; validated at start-up. Only the API registers them: the cleanup worker appends nothing and holds no key.
+    /// Requires the audit keys (<c>SecretShare:Audit</c>) at start-up: the API's call. The cleanup worker appends
+    /// nothing and never resolves the key ring, so it starts without a key.
     /// </summary>
-    public static void AddAuditKeys(this IServiceCollection services)
-    {
-        services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
-        services.AddSingleton<AuditKeyRing>();
-    }
+    public static void RequireAuditKeys(this IServiceCollection services) => services.AddOptions<AuditOptions>().ValidateOnStart();
 
     /// <summary>How long one DynamoDB call, and one storage operation as a whole, may take before the API answers 503.</summary>
     private static readonly TimeSpan DynamoDbCallTimeout = TimeSpan.FromSeconds(5);
