@@ -20,10 +20,10 @@ public sealed record ChainVerdict(bool Verified, string? Problem)
 /// secret (<see cref="AuditKey.ChainKeyFor"/>) and the canonical bytes are the UTF-8 of
 /// <c>"secretshare-event-v2\n{secret_id}\n{seq}\n{type}\n{occurred_at}\n{views_remaining}\n{detail}\n{key_id}"</c>: seq
 /// and occurred_at (Unix seconds) in invariant decimal, absent values as empty strings. The audit head carries
-/// <c>HMAC-SHA256(K_s, "secretshare-head-v1\n{secret_id}\n{last_seq}\n{hex(last_hash)}\n{open|closed}\n{expires_at}\n{key_id}")</c>,
+/// <c>HMAC-SHA256(K_s, "secretshare-head-v1\n{secret_id}\n{last_seq}\n{hex(last_hash)}\n{open|closed}\n{expires_at}\n{folded}\n{key_id}")</c>,
 /// so that a head rewound to an earlier event (a cut tail) no longer verifies. Whoever writes to the database without
 /// the service key can neither recompute a link nor the head. PostgreSQL computes the same bytes in
-/// <c>secret_event_mac</c> and <c>secret_head_mac</c> (migration 0004); all must stay identical.
+/// <c>secret_event_mac</c> and <c>secret_head_mac</c> (migration 0005); all must stay identical.
 /// </summary>
 public static class EventChain
 {
@@ -41,7 +41,7 @@ public static class EventChain
             detail ?? "",
             keyId));
 
-    public static byte[] HeadBytes(string secretId, int lastSeq, byte[] lastHash, bool closed, DateTimeOffset expiresAt, string keyId) =>
+    public static byte[] HeadBytes(string secretId, int lastSeq, byte[] lastHash, bool closed, DateTimeOffset expiresAt, FoldedEvents folded, string keyId) =>
         Encoding.UTF8.GetBytes(string.Join(
             '\n',
             "secretshare-head-v1",
@@ -50,13 +50,22 @@ public static class EventChain
             Convert.ToHexStringLower(lastHash),
             closed ? "closed" : "open",
             expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            folded.Detail,
             keyId));
 
     public static byte[] ComputeHash(AuditKey key, byte[] prevHash, string secretId, int seq, string type, DateTimeOffset occurredAt, int? viewsRemaining, string? detail) =>
         HMACSHA256.HashData(key.ChainKeyFor(secretId), (byte[])[.. prevHash, .. CanonicalBytes(secretId, seq, type, occurredAt, viewsRemaining, detail, key.Id)]);
 
-    public static byte[] ComputeHeadMac(AuditKey key, string secretId, int lastSeq, byte[] lastHash, bool closed, DateTimeOffset expiresAt) =>
-        HMACSHA256.HashData(key.ChainKeyFor(secretId).AsSpan(), HeadBytes(secretId, lastSeq, lastHash, closed, expiresAt, key.Id));
+    public static byte[] ComputeHeadMac(AuditKey key, string secretId, int lastSeq, byte[] lastHash, bool closed, DateTimeOffset expiresAt, FoldedEvents folded) =>
+        HMACSHA256.HashData(key.ChainKeyFor(secretId).AsSpan(), HeadBytes(secretId, lastSeq, lastHash, closed, expiresAt, folded, key.Id));
+
+    /// <summary>
+    /// Whether the head's MAC holds under the key it names, checked before anything is appended (after a rotation the
+    /// head still names the old key). A head keyed with a key no longer configured cannot be checked: it fails.
+    /// </summary>
+    public static bool HeadMacHolds(AuditKeyRing keys, AuditHead head) =>
+        head.Mac is { } mac && keys.Find(head.KeyId) is { } key && CryptographicOperations.FixedTimeEquals(
+            mac, ComputeHeadMac(key, head.SecretId, head.LastSeq, head.LastHash, head.Closed, head.ExpiresAt, head.Folded));
 
     /// <summary>
     /// HMAC-SHA256's two padded keys for one secret (RFC 2104: K_s XOR 0x36.., then K_s XOR 0x5c.., 64 bytes each), the
@@ -86,6 +95,52 @@ public static class EventChain
         return new SecretEvent(
             secretId, seq, type, occurredAt, viewsRemaining, detail, previous.Hash,
             ComputeHash(key, previous.Hash, secretId, seq, type, occurredAt, viewsRemaining, detail), key.Id);
+    }
+
+    /// <summary>
+    /// The events that one state change appends to the trail of <paramref name="head"/>, with the head's new last link
+    /// and folded counts: a non-terminal event that would take one of the last two places of
+    /// <see cref="AuditTrail.MaxEvents"/> is counted instead, and a terminal event is preceded by a <c>folded</c> event
+    /// when anything was counted. The same rule as <c>secret_audit_record</c> (migrations 0004 and 0005), keyed with
+    /// the current key; the head's new MAC as well, unless its present MAC does not hold.
+    /// </summary>
+    public static AppendPlan Append(AuditKeyRing keys, AuditHead head, DateTimeOffset occurredAt, DateTimeOffset expiresAt, params EventDraft[] drafts)
+    {
+        var key = keys.Current;
+        var events = new List<SecretEvent>();
+        var link = (Seq: head.LastSeq, Hash: head.LastHash);
+        var folded = head.Folded;
+        foreach (var draft in drafts)
+        {
+            var terminal = SecretEventTypes.IsTerminal(draft.Type);
+            if (!terminal && link.Seq >= AuditTrail.MaxEvents - 2)
+            {
+                folded = folded.Add(draft.Type);
+                continue;
+            }
+
+            if (terminal && folded.Any)
+            {
+                Add(SecretEventTypes.Folded, draft.ViewsRemaining, folded.Detail);
+                folded = FoldedEvents.None;
+            }
+
+            Add(draft.Type, draft.ViewsRemaining, draft.Detail);
+        }
+
+        // A head that someone changed is not vouched for again: it stays without a valid MAC, so the change shows.
+        var closed = drafts.Length > 0 && SecretEventTypes.IsTerminal(drafts[^1].Type);
+        var mac = HeadMacHolds(keys, head)
+            ? ComputeHeadMac(key, head.SecretId, link.Seq, link.Hash, closed, expiresAt, folded)
+            : new byte[32];
+        return new AppendPlan(events, link.Seq, link.Hash, folded, key.Id, mac);
+
+        void Add(string type, int? viewsRemaining, string? detail)
+        {
+            var next = Next(key, head.SecretId, link, type, occurredAt, viewsRemaining, detail);
+            events.Add(next);
+            link = (next.Seq, next.Hash);
+        }
     }
 
     /// <summary>
@@ -138,8 +193,7 @@ public static class EventChain
             return headKeyMissing;
         }
 
-        return head.Mac is { } mac && CryptographicOperations.FixedTimeEquals(
-            mac, ComputeHeadMac(keys.Find(head.KeyId)!, id, head.LastSeq, head.LastHash, head.Closed, head.ExpiresAt))
+        return HeadMacHolds(keys, head)
             ? ChainVerdict.Ok
             : ChainVerdict.Broken($"The audit head (event {head.LastSeq}) does not match its keyed hash: the trail was cut back or changed.");
     }
@@ -151,3 +205,9 @@ public static class EventChain
         _ => null,
     };
 }
+
+/// <summary>An event to append: its type, the views left after the change, and its detail.</summary>
+public sealed record EventDraft(string Type, int? ViewsRemaining, string? Detail = null);
+
+/// <summary>What <see cref="EventChain.Append"/> planned: the events to write and the head's new state, MAC included.</summary>
+public sealed record AppendPlan(IReadOnlyList<SecretEvent> Events, int LastSeq, byte[] LastHash, FoldedEvents Folded, string KeyId, byte[] HeadMac);

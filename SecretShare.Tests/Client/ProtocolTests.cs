@@ -6,6 +6,7 @@ using SecretShare.Client;
 namespace SecretShare.Tests.Client;
 
 /// <summary>Protocol v1 against the SPEC test vectors, plus links and base64url.</summary>
+[Trait("Tier", "Unit")]
 public sealed class ProtocolTests
 {
     private const string VectorText = "correct horse battery staple";

@@ -45,8 +45,8 @@ public sealed class ReceiptVectorTests
             ["19cMqqXQpQuRbYZvT9VQAppqIlwSCJRfXRP6BukbSnc", "dj-pMutUb-pXjT_16y3Lrll9DrlN08SSnq_cEAzdcE4", "TeOUQAbuv7VUorb4sZLU_dhvihE9z42nYE8mbByemu8"],
             new[] { created, viewed, burned }.Select(e => Base64UrlStrict.Encode(e.Hash)));
         Assert.Equal(
-            "7l9JMU_0-V4iPY0UyDQdCYVmL86Dc6Urrr1iAof17vQ",
-            Base64UrlStrict.Encode(EventChain.ComputeHeadMac(key, id, 3, burned.Hash, closed: true, t0.AddDays(1))));
+            "GCECHeOhiNqkTe5NnUESGHw3uccb2yrhmkEN0Lc9aSU",
+            Base64UrlStrict.Encode(EventChain.ComputeHeadMac(key, id, 3, burned.Hash, closed: true, t0.AddDays(1), FoldedEvents.None)));
     }
 
     [Fact]

@@ -17,6 +17,11 @@ public static class TestAuditKeys
         [$"SecretShare:Audit:Keys:{keyId}"] = key ?? Key,
     };
 
+    /// <summary>A key ring holding only the test key, for tests without a server.</summary>
+    public static SecretShare.Storage.Audit.AuditKeyRing Ring() => new(
+        Microsoft.Extensions.Options.Options.Create(new SecretShare.Storage.Audit.AuditOptions { CurrentKeyId = KeyId, Keys = { [KeyId] = Key } }),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<SecretShare.Storage.Audit.AuditKeyRing>.Instance);
+
     /// <summary>The same as environment variables.</summary>
     public static Dictionary<string, string?> Environment() =>
         Settings().ToDictionary(pair => pair.Key.Replace(":", "__", StringComparison.Ordinal), pair => pair.Value);

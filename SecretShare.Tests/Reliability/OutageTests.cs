@@ -188,7 +188,7 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
 
     /// <summary>
     /// The command timeout in the test's DATABASE_URL and the DynamoDB client's per-attempt timeout, plus a margin for a
-    /// busy build machine: no request may wait longer.
+    /// busy machine: no request may wait longer.
     /// </summary>
     private static readonly TimeSpan ConfiguredTimeout = TimeSpan.FromSeconds(5 + 2);
 

@@ -160,6 +160,10 @@ function handleFailure(error, action) {
     markGone(GONE);
     return null;
   }
+  if (error instanceof ApiError && error.status === 403 && error.code === 'not_extendable') {
+    showError('This secret cannot be extended: its creator did not allow it.');
+    return null;
+  }
   if (error instanceof ApiError && error.status === 403) {
     state.derived = null;
     const n = error.attemptsRemaining;
