@@ -39,21 +39,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
     {
         var state = secret.State;
-        var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
-        var head = AuditItem.NewHead(state, state.ExpiresAt + Retention);
-        head[AuditItem.LastSeq] = Number(created.Seq);
-        head[AuditItem.LastHash] = Binary(created.Hash);
         try
         {
-            await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems =
-                [
-                    new() { Put = new Put { TableName = table, Item = From(secret), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = Names(Id) } },
-                    PutNew(head),
-                    PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
-                ],
-            }, cancellationToken);
+            await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = CreationWrites(secret) }, cancellationToken);
         }
         catch (TransactionCanceledException)
         {
@@ -65,6 +53,25 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// The three puts that create a secret: the item, its audit head and its <c>created</c> event. A request's answer
+    /// commits them in the transaction that takes the answer (<see cref="DynamoDbRequestRepository"/>).
+    /// </summary>
+    internal List<TransactWriteItem> CreationWrites(NewSecret secret)
+    {
+        var state = secret.State;
+        var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
+        var head = AuditItem.NewHead(state, state.ExpiresAt + Retention);
+        head[AuditItem.LastSeq] = Number(created.Seq);
+        head[AuditItem.LastHash] = Binary(created.Hash);
+        return
+        [
+            new() { Put = new Put { TableName = table, Item = From(secret), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = Names(Id) } },
+            PutNew(head),
+            PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
+        ];
     }
 
     public async Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
