@@ -7,6 +7,7 @@ using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
+using SecretShare.Api.Requests;
 using SecretShare.Api.Secrets;
 using SecretShare.Storage.Configuration;
 
@@ -26,6 +27,7 @@ public static class ApiExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
+        services.AddScoped<RequestService>();
         services.AddSecretShareRateLimiting();
 
         services.AddProblemDetails();
@@ -98,11 +100,14 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         app.MapSecretsApi();
         app.MapLimitsApi();
+        app.MapRequestsApi();
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
         // or manage token from the fragment, itself.
         app.MapPage("/s/{id}", "view.html");
         app.MapPage("/m/{id}", "status.html");
+        app.MapPage("/r/{id}", "respond.html");
+        app.MapPage("/i/{id}", "inbox.html");
         return app;
     }
 

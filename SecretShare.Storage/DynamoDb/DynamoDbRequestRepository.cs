@@ -82,7 +82,7 @@ internal sealed class DynamoDbRequestRepository(IAmazonDynamoDB dynamoDb, Dynamo
         return new RequestInbox(request, answers);
     }
 
-    public async Task<SecretResult<RequestAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken)
+    public async Task<SecretResult<TakenAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken)
     {
         // The answer's views and expiry are the request's, which never change: one read gives them; the commit's
         // condition decides whether the answer may still be taken.
@@ -130,8 +130,7 @@ internal sealed class DynamoDbRequestRepository(IAmazonDynamoDB dynamoDb, Dynamo
             try
             {
                 await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [take, .. secrets.CreationWrites(secret)] }, cancellationToken);
-                var seq = await SeqOfAsync(answer, cancellationToken);
-                return SecretResult<RequestAnswer>.Granted(new RequestAnswer(seq, answer.SecretId, answer.EphemeralKey, answer.Now));
+                return Taken(request, answer, await SeqOfAsync(answer, cancellationToken));
             }
             catch (TransactionCanceledException cancelled) when (cancelled.CancellationReasons is { Count: > 0 } reasons)
             {
@@ -139,7 +138,7 @@ internal sealed class DynamoDbRequestRepository(IAmazonDynamoDB dynamoDb, Dynamo
                 {
                     // The SDK may have retried a call whose first attempt committed: then this answer is on the list.
                     return reasons[0].Item is { } old && Lists(old, answer.SecretId)
-                        ? SecretResult<RequestAnswer>.Granted(new RequestAnswer(ToInt(old[Answers]), answer.SecretId, answer.EphemeralKey, answer.Now))
+                        ? Taken(request, answer, ToInt(old[Answers]))
                         : SecretOutcome.Gone;
                 }
 
@@ -153,6 +152,9 @@ internal sealed class DynamoDbRequestRepository(IAmazonDynamoDB dynamoDb, Dynamo
             }
         }
     }
+
+    private static SecretResult<TakenAnswer> Taken(RequestState request, NewAnswer answer, int seq) =>
+        SecretResult<TakenAnswer>.Granted(new TakenAnswer(new RequestAnswer(seq, answer.SecretId, answer.EphemeralKey, answer.Now), request.ExpiresAt));
 
     private static bool Lists(Dictionary<string, AttributeValue> item, string secretId) =>
         item.TryGetValue(AnswerList, out var list) && (list.L ?? []).Any(a => a.M[SecretId].S == secretId);

@@ -27,7 +27,7 @@ internal sealed class PostgresRequestRepository(NpgsqlDataSource dataSource, IOp
         ORDER BY a.seq
         """;
 
-    private const string AnswerSql = "SELECT seq FROM request_answer($1, $2, $3, $4, $5, $6, $7, $8)";
+    private const string AnswerSql = "SELECT seq, expires_at FROM request_answer($1, $2, $3, $4, $5, $6, $7, $8)";
 
     public async Task CreateAsync(RequestState request, CancellationToken cancellationToken)
     {
@@ -72,7 +72,7 @@ internal sealed class PostgresRequestRepository(NpgsqlDataSource dataSource, IOp
         return request is null ? null : new RequestInbox(request, answers);
     }
 
-    public async Task<SecretResult<RequestAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken)
+    public async Task<SecretResult<TakenAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AnswerSql);
         command.Parameters.Add(new NpgsqlParameter { Value = answer.RequestId });
@@ -83,8 +83,10 @@ internal sealed class PostgresRequestRepository(NpgsqlDataSource dataSource, IOp
         command.Parameters.Add(new NpgsqlParameter { Value = answer.Ciphertext });
         command.Parameters.Add(new NpgsqlParameter { Value = answer.EphemeralKey });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = options.Value.EventRetention });
-        return await command.ExecuteScalarAsync(cancellationToken) is int seq
-            ? SecretResult<RequestAnswer>.Granted(new RequestAnswer(seq, answer.SecretId, answer.EphemeralKey, answer.Now))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? SecretResult<TakenAnswer>.Granted(new TakenAnswer(
+                new RequestAnswer(reader.GetInt32(0), answer.SecretId, answer.EphemeralKey, answer.Now), reader.GetFieldValue<DateTimeOffset>(1)))
             : SecretOutcome.Gone;
     }
 }

@@ -20,7 +20,7 @@ public interface IRequestRepository
     /// and has the request's <see cref="RequestState.AnswerViews"/>: <see cref="SecretOutcome.Granted"/> with the
     /// recorded answer, or <see cref="SecretOutcome.Gone"/> (unknown, expired or full) without writing anything.
     /// </summary>
-    Task<SecretResult<RequestAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken);
+    Task<SecretResult<TakenAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -37,6 +37,9 @@ public sealed record RequestState(
 
 /// <summary>One answer as the inbox lists it: its secret's id, the sender's ephemeral public key and when it came.</summary>
 public sealed record RequestAnswer(int Seq, string SecretId, byte[] EphemeralKey, DateTimeOffset AnsweredAt);
+
+/// <summary>An answer just taken, and when it expires (with its request).</summary>
+public sealed record TakenAnswer(RequestAnswer Answer, DateTimeOffset ExpiresAt);
 
 /// <summary>A request and its answers in order, read at one point in time.</summary>
 public sealed record RequestInbox(RequestState Request, IReadOnlyList<RequestAnswer> Answers);

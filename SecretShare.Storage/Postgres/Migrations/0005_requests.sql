@@ -30,7 +30,7 @@ CREATE TABLE request_answers (
 CREATE FUNCTION request_answer(
     p_request_id text, p_now timestamptz, p_secret_id text, p_access_hash bytea, p_manage_hash bytea, p_ciphertext bytea,
     p_ephemeral_key bytea, p_retention interval)
-RETURNS TABLE (seq int) LANGUAGE plpgsql AS $$
+RETURNS TABLE (seq int, expires_at timestamptz) LANGUAGE plpgsql AS $$
 DECLARE
     r requests;
     genesis constant bytea := decode(repeat('00', 32), 'hex');
@@ -56,6 +56,6 @@ BEGIN
     INSERT INTO request_answers (request_id, seq, secret_id, ephemeral_key, answered_at)
     VALUES (p_request_id, r.answers, p_secret_id, p_ephemeral_key, p_now);
 
-    RETURN QUERY SELECT r.answers;
+    RETURN QUERY SELECT r.answers, r.expires_at;
 END
 $$;
