@@ -27,7 +27,7 @@ internal sealed class PostgresRequestRepository(NpgsqlDataSource dataSource, IOp
         ORDER BY a.seq
         """;
 
-    private const string AnswerSql = "SELECT seq, expires_at FROM request_answer($1, $2, $3, $4, $5, $6, $7, $8)";
+    private const string AnswerSql = "SELECT answer_seq, answer_expires_at FROM request_answer($1, $2, $3, $4, $5, $6, $7, $8)";
 
     public async Task CreateAsync(RequestState request, CancellationToken cancellationToken)
     {

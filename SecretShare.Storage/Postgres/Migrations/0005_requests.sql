@@ -26,11 +26,12 @@ CREATE TABLE request_answers (
 -- Takes one answer in one step: the conditional UPDATE locks the request's row, so racing senders are decided one
 -- after the other (READ COMMITTED re-checks the condition on the row a racer committed), and the answer's secret,
 -- its audit head, its 'created' event and its listing are written in the same call, or nothing is. No row: the
--- request is unknown, expired or has taken all its answers.
+-- request is unknown, expired or has taken all its answers. (The output columns are named apart from the tables'
+-- columns, which plpgsql would otherwise find ambiguous.)
 CREATE FUNCTION request_answer(
     p_request_id text, p_now timestamptz, p_secret_id text, p_access_hash bytea, p_manage_hash bytea, p_ciphertext bytea,
     p_ephemeral_key bytea, p_retention interval)
-RETURNS TABLE (seq int, expires_at timestamptz) LANGUAGE plpgsql AS $$
+RETURNS TABLE (answer_seq int, answer_expires_at timestamptz) LANGUAGE plpgsql AS $$
 DECLARE
     r requests;
     genesis constant bytea := decode(repeat('00', 32), 'hex');
