@@ -45,6 +45,12 @@ internal static partial class CliOptions
         "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
         StatusLink.Parse);
 
+    public static Argument<FillInLink> FillInLinkArgument() => LinkArgument(
+        "link", "The fill-in link you were sent (…/r/{id}#{fingerprint}), including the part after '#'.", FillInLink.Parse);
+
+    public static Argument<InboxLink> InboxLinkArgument() => LinkArgument(
+        "inbox-link", "The private inbox link printed by 'request' (…/i/{id}#{key}.{token}), including the part after '#'.", InboxLink.Parse);
+
     private static Argument<T> LinkArgument<T>(string name, string description, Func<string, T> parse) => new(name)
     {
         Description = description,

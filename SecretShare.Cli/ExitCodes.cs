@@ -23,6 +23,9 @@ public static class ExitCodes
     /// <summary>status: the secret's recorded history does not verify (changed, reordered or removed events).</summary>
     public const int Tampered = 6;
 
+    /// <summary>respond: the request's public key is not the one the fill-in link names; nothing was encrypted or sent.</summary>
+    public const int KeyMismatch = 7;
+
     public const string HelpText = """
         Exit codes:
           0  success
@@ -32,5 +35,6 @@ public static class ExitCodes
           4  network or server error
           5  rate limited (the wait is printed)
           6  status: the secret's history does not verify (events changed, reordered or removed)
+          7  respond: the request's key does not match the link (nothing was sent)
         """;
 }
