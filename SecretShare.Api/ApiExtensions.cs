@@ -106,6 +106,7 @@ public static class ApiExtensions
         // or manage token from the fragment, itself.
         app.MapPage("/s/{id}", "view.html");
         app.MapPage("/m/{id}", "status.html");
+        app.MapPage("/request", "request.html");
         app.MapPage("/r/{id}", "respond.html");
         app.MapPage("/i/{id}", "inbox.html");
         return app;
