@@ -103,6 +103,45 @@ public sealed partial class BrowserTests
         AssertCleanRun();
     }
 
+    [Fact]
+    public async Task Request_pages_work_by_keyboard_and_fit_a_phone()
+    {
+        var page = await NewPageAsync(width: 360, height: 740);
+        await page.GotoAsync("/request");
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+        await Expect(page).ToHaveTitleAsync("SecretShare: ask for a secret");
+
+        // Keyboard only: Tab to the button and press Enter; focus lands on the result's heading.
+        await page.Locator("#answers").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator("#create")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#result-heading")).ToBeFocusedAsync();
+        Assert.True(await ScrollWidthAsync(page) <= 360, $"Request page scrollWidth {await ScrollWidthAsync(page)} > 360");
+        var fillIn = await page.Locator("#fill-in-link").InputValueAsync();
+        var inbox = await page.Locator("#inbox-link").InputValueAsync();
+
+        var sender = await NewPageAsync(width: 360, height: 740);
+        await sender.GotoAsync(fillIn);
+        await sender.Locator("#secret").FocusAsync();
+        await sender.Keyboard.TypeAsync("by keyboard");
+        await sender.Keyboard.PressAsync("Tab");
+        await sender.Keyboard.PressAsync("Tab");
+        await Expect(sender.Locator("#send")).ToBeFocusedAsync();
+        await sender.Keyboard.PressAsync("Enter");
+        await Expect(sender.Locator("#sent-heading")).ToBeFocusedAsync();
+        Assert.True(await ScrollWidthAsync(sender) <= 360, $"Fill-in page scrollWidth {await ScrollWidthAsync(sender)} > 360");
+
+        var requester = await NewPageAsync(width: 360, height: 740);
+        await requester.GotoAsync(inbox);
+        await requester.Locator("#answer-list button.reveal").FocusAsync();
+        await requester.Keyboard.PressAsync("Enter");
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToBeFocusedAsync();
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveAttributeAsync("aria-label", "Text of answer 1");
+        Assert.True(await ScrollWidthAsync(requester) <= 360, $"Inbox page scrollWidth {await ScrollWidthAsync(requester)} > 360");
+        AssertCleanRun();
+    }
+
     /// <summary>Creates a request on the request page; returns the fill-in and inbox links it shows.</summary>
     private async Task<(string FillIn, string Inbox)> CreateRequestOnPageAsync()
     {
