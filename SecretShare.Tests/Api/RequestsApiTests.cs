@@ -12,6 +12,26 @@ public abstract class RequestsApiTests<TFixture>(TFixture fixture) : IClassFixtu
 {
     private const int Racers = 30;
 
+    protected TFixture Fixture => fixture;
+
+    /// <summary>Waits for the backend's own removal of expired data: the cleanup worker (PostgreSQL) or TTL (DynamoDB).</summary>
+    protected abstract Task RemoveExpiredAsync(string requestId, string answerId);
+
+    [Fact]
+    public async Task An_expired_request_and_its_answers_are_removed_like_secrets()
+    {
+        var request = await Sharing.CreateAsync(expiresIn: TimeSpan.FromSeconds(1), cancellationToken: Cancel);
+        var answer = await Sharing.RespondAsync(request.FillInLink, new SecretEnvelope("short-lived"), Cancel);
+        Assert.True(await fixture.IsRequestStoredAsync(request.FillInLink.Id));
+        Assert.True(await fixture.IsStoredAsync(answer.Id));
+        await Task.Delay(TimeSpan.FromSeconds(2.2), Cancel);
+
+        await RemoveExpiredAsync(request.FillInLink.Id, answer.Id);
+
+        Assert.False(await fixture.IsRequestStoredAsync(request.FillInLink.Id));
+        Assert.False(await fixture.IsStoredAsync(answer.Id));
+    }
+
     private CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private RequestSharing Sharing => new(new SecretShareClient(fixture.Client));

@@ -60,6 +60,9 @@ public abstract class BackendFixture : IAsyncLifetime
     /// <summary>Tampering: swaps the content (all but the keys) of two events, as a reordering would.</summary>
     public abstract Task SwapEventsAsync(string id, int seqA, int seqB);
 
+    /// <summary>Whether the request's row or item still exists, read directly from the database.</summary>
+    public abstract Task<bool> IsRequestStoredAsync(string id);
+
     /// <summary>Tampering: a database writer replaces a request's public key (docs/spec.md section 7).</summary>
     public abstract Task SetRequestPublicKeyAsync(string id, byte[] publicKey);
 

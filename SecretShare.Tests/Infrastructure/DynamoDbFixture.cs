@@ -56,6 +56,8 @@ public class DynamoDbFixture : BackendFixture
         await PutEventAsync(item);
     }
 
+    public override Task<bool> IsRequestStoredAsync(string id) => IsStoredAsync("request#" + id);
+
     public override async Task SetRequestPublicKeyAsync(string id, byte[] publicKey)
     {
         using var client = Server.CreateClient();

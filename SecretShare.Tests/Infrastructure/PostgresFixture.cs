@@ -40,6 +40,9 @@ public sealed class PostgresFixture : BackendFixture
         WHERE e.secret_id = $1 AND o.secret_id = $1 AND ((e.seq = $2 AND o.seq = $3) OR (e.seq = $3 AND o.seq = $2))
         """, id, seqA, seqB);
 
+    public override async Task<bool> IsRequestStoredAsync(string id) =>
+        (long)(await ExecuteAsync("SELECT count(*) FROM requests WHERE id = $1", id))! > 0;
+
     public override Task SetRequestPublicKeyAsync(string id, byte[] publicKey) =>
         ExecuteAsync("UPDATE requests SET public_key = $2 WHERE id = $1", id, publicKey);
 
