@@ -186,6 +186,30 @@ public abstract class RequestsApiTests<TFixture>(TFixture fixture) : IClassFixtu
         await (await fixture.Client.GetAsync("api/requests/not-an-id", Cancel)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Requests_and_answers_are_under_the_creation_rate_limit_and_the_inbox_under_the_token_limit()
+    {
+        await using var limited = fixture.CreateApp(new Dictionary<string, string?>
+        {
+            ["SecretShare:RateLimiting:Enabled"] = "true",
+            ["SecretShare:RateLimiting:CreatePermitLimit"] = "2",
+            ["SecretShare:RateLimiting:TokenPermitLimit"] = "1",
+            ["SecretShare:RateLimiting:WindowSeconds"] = "60",
+        });
+        using var client = limited.CreateHttpClient();
+        var sharing = new RequestSharing(new SecretShareClient(client));
+
+        var request = await sharing.CreateAsync(cancellationToken: Cancel);
+        await sharing.RespondAsync(request.FillInLink, new SecretEnvelope("one"), Cancel);
+        var refused = await Assert.ThrowsAsync<SecretShareApiException>(() => sharing.CreateAsync(cancellationToken: Cancel));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.RetryAfter);
+
+        await sharing.GetInboxAsync(request.InboxLink, Cancel);
+        var inbox = await Assert.ThrowsAsync<SecretShareApiException>(() => sharing.GetInboxAsync(request.InboxLink, Cancel));
+        Assert.Equal(HttpStatusCode.TooManyRequests, inbox.StatusCode);
+    }
+
     private Task<HttpResponseMessage> InboxWithAsync(string path, string token)
     {
         var message = new HttpRequestMessage(HttpMethod.Get, path);

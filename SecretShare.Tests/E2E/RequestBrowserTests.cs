@@ -142,6 +142,24 @@ public sealed partial class BrowserTests
         AssertCleanRun();
     }
 
+    [Fact]
+    public async Task Request_the_fill_in_page_refuses_an_answer_over_the_limit_before_uploading()
+    {
+        var (fillIn, inbox) = await CreateRequestOnPageAsync();
+        var sender = await NewPageAsync();
+        await sender.GotoAsync(fillIn);
+        await sender.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "big.bin", MimeType = "application/octet-stream", Buffer = new byte[200_000] });
+        await Expect(sender.Locator("#budget")).ToContainTextAsync("Too large");
+        await Expect(sender.Locator("#send")).ToBeDisabledAsync();
+
+        // Nothing was uploaded: the request still takes its one answer.
+        var link = InboxLink.Parse(inbox);
+        var state = await new RequestSharing(new SecretShareClient(fixture.Client)).GetInboxAsync(link, Ct);
+        Assert.Equal((0, 1), (state.Answers.Count, state.AnswersRemaining));
+        Assert.DoesNotContain(requests, url => url.EndsWith("/answers", StringComparison.Ordinal));
+        AssertCleanRun();
+    }
+
     /// <summary>Creates a request on the request page; returns the fill-in and inbox links it shows.</summary>
     private async Task<(string FillIn, string Inbox)> CreateRequestOnPageAsync()
     {
