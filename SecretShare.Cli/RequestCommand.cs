@@ -67,7 +67,7 @@ internal static class RespondCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = CliOptions.FillInLinkArgument();
+        var link = CliOptions.FillInLinkArgument(host);
         var files = new Option<FileInfo[]>("--file", "-f")
         {
             Description = "Attach this file (repeatable). The text from stdin is then optional.",
@@ -113,7 +113,7 @@ internal static class InboxCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = CliOptions.InboxLinkArgument();
+        var link = CliOptions.InboxLinkArgument(host);
         var output = new Option<DirectoryInfo?>("--output", "-o")
         {
             Description = "Save the answers' files into this folder (created if needed). Default: a new folder ./secretshare-<id>.",

@@ -3,7 +3,7 @@ using SecretShare.Storage.Secrets;
 namespace SecretShare.Storage.Requests;
 
 /// <summary>
-/// Request storage (docs/design.md, "Requests"). An answer is stored as a secret (the same ciphertext envelope,
+/// Request storage (docs/design.md, "Requests for a secret"). An answer is stored as a secret (the same ciphertext envelope,
 /// views, burn, expiry, cleanup and TTL) and taken by ONE conditional step where the data is: the request's answer
 /// counter moves only while the request is live and has an answer left, in the same transaction that creates the
 /// answer's secret and records it on the request, so racing senders never take more answers than the requester allowed.

@@ -337,6 +337,8 @@ async function load() {
       : 'The key in this link is damaged. Check that you copied the whole link, including the part after #.');
     return;
   }
+  // Read once: the key leaves the address bar and the session history (screen shares, synced history, copied URLs).
+  history.replaceState(null, '', location.pathname + location.search);
   if (!globalThis.crypto?.subtle) {
     showError('This browser cannot decrypt here: open the link over HTTPS in an up-to-date browser.');
     return;
