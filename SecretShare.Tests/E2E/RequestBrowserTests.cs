@@ -30,6 +30,7 @@ public sealed partial class BrowserTests
         await requester.GotoAsync(inbox);
         await requester.Locator("#answer-list button.reveal").ClickAsync();
         await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveValueAsync("the database password");
+        Assert.DoesNotContain("#", requester.Url); // the private key left the address bar and the history
         var download = await requester.RunAndWaitForDownloadAsync(() => requester.Locator("#answer-list button[aria-label='Download id_rsa']").ClickAsync());
         Assert.Equal(KeyFile, await File.ReadAllBytesAsync(await download.PathAsync(), Ct));
         await Expect(requester.Locator("#answer-list")).ToContainTextAsync("last view");

@@ -17,6 +17,8 @@ applyText();
 
 const id = parseRequestPath(location.pathname, 'i');
 const link = parseInboxFragment(location.hash);
+// Read once, as on the view and status pages: the private key leaves the address bar and the session history.
+if (link) globalThis.history.replaceState(null, '', location.pathname + location.search);
 
 function element(tag, className, text) {
   const el = document.createElement(tag);
