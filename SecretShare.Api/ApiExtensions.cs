@@ -7,6 +7,7 @@ using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
+using SecretShare.Api.Requests;
 using SecretShare.Api.Secrets;
 using SecretShare.Storage;
 using SecretShare.Storage.Configuration;
@@ -28,6 +29,7 @@ public static class ApiExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
+        services.AddScoped<RequestService>();
         services.AddTrustedForwardedHeaders();
         builder.AddSecretShareRateLimiting();
 
@@ -114,11 +116,15 @@ public static class ApiExtensions
         app.MapSecretsApi();
         app.MapLimitsApi();
         app.MapReceiptKeysApi();
+        app.MapRequestsApi();
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
         // or manage token from the fragment, itself.
         app.MapPage("/s/{id}", "view.html");
         app.MapPage("/m/{id}", "status.html");
+        app.MapPage("/request", "request.html");
+        app.MapPage("/r/{id}", "respond.html");
+        app.MapPage("/i/{id}", "inbox.html");
         return app;
     }
 

@@ -19,6 +19,7 @@ public sealed partial class CleanupWorker(
         var deleted = await cleaner.DeleteExpiredAsync(now, options.Value.BatchSize, cancellationToken);
         LogDeleted(deleted);
         LogDeletedTrails(await cleaner.DeleteExpiredAuditTrailsAsync(now, options.Value.BatchSize, cancellationToken));
+        LogDeletedRequests(await cleaner.DeleteExpiredRequestsAsync(now, options.Value.BatchSize, cancellationToken));
         return deleted;
     }
 
@@ -49,6 +50,9 @@ public sealed partial class CleanupWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} audit trails past their retention")]
     private partial void LogDeletedTrails(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired requests")]
+    private partial void LogDeletedRequests(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup pass failed, retrying at the next interval: {Reason}")]
     private partial void LogPassFailed(string reason);

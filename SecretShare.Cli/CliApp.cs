@@ -92,6 +92,9 @@ public static class CliApp
             ExtendCommand.Create(host),
             DeleteCommand.Create(host),
             StatusCommand.Create(host),
+            RequestCommand.Create(host),
+            RespondCommand.Create(host),
+            InboxCommand.Create(host),
         };
 
     /// <summary>Runs a command body and turns every expected failure into a message on stderr and an exit code.</summary>
@@ -121,6 +124,14 @@ public static class CliApp
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Fail(host, ExitCodes.ServerError, "The server did not answer in time.");
+        }
+        catch (RequestKeyMismatchException ex)
+        {
+            return Fail(host, ExitCodes.KeyMismatch, ex.Message);
+        }
+        catch (AnswerTooLargeException ex)
+        {
+            return Fail(host, ExitCodes.Usage, ex.Message);
         }
         catch (PlatformNotSupportedException ex)
         {

@@ -12,6 +12,7 @@ internal static partial class CliOptions
     public const string ServerEnvironmentVariable = "SECRETSHARE_URL";
     public const string LinkEnvironmentVariable = "SECRETSHARE_LINK";
     public const string StatusLinkEnvironmentVariable = "SECRETSHARE_STATUS_LINK";
+    public const string InboxLinkEnvironmentVariable = "SECRETSHARE_INBOX_LINK";
     public const string PassphraseEnvironmentVariable = "SECRETSHARE_PASSPHRASE";
     public const string InsecureName = "--insecure";
 
@@ -91,6 +92,16 @@ internal static partial class CliOptions
         "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
         StatusLink.Parse,
         required: false);
+
+    public static Argument<FillInLink> FillInLinkArgument(CliHost host) => LinkArgument(
+        host, "link", LinkEnvironmentVariable, "The fill-in link you were sent (…/r/{id}#{fingerprint}), including the part after '#'.", FillInLink.Parse);
+
+    public static Argument<InboxLink> InboxLinkArgument(CliHost host) => LinkArgument(
+        host,
+        "inbox-link",
+        InboxLinkEnvironmentVariable,
+        "The private inbox link printed by 'request' (…/i/{id}#{key}.{token}), including the part after '#'.",
+        InboxLink.Parse);
 
     /// <summary>
     /// A link from the command line, or (so that its key stays out of shell history and process lists) from one line of

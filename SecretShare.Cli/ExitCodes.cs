@@ -23,6 +23,9 @@ public static class ExitCodes
     /// <summary>status: the receipt does not check out on this device (see docs/spec.md, "Receipts").</summary>
     public const int Tampered = 6;
 
+    /// <summary>respond: the request's public key is not the one the fill-in link names; nothing was encrypted or sent.</summary>
+    public const int KeyMismatch = 7;
+
     public const string HelpText = """
         Exit codes:
           0  success
@@ -33,5 +36,6 @@ public static class ExitCodes
           5  rate limited (the wait is printed)
           6  status: the receipt does not check out on this device (history changed, reordered, removed or cut back,
              a bad signature or an unannounced key change), or a --verify file was changed
+          7  respond: the request's key does not match the link (nothing was sent)
         """;
 }

@@ -136,7 +136,7 @@ internal static class SendCommand
 
     private static StatusLink StatusLinkOf(SentSecret sent) => new(sent.Link.BaseUrl, sent.Link.Id, sent.ManageToken);
 
-    private static async Task<List<SecretFile>> ReadFilesAsync(FileInfo[] paths, CancellationToken cancellationToken)
+    internal static async Task<List<SecretFile>> ReadFilesAsync(FileInfo[] paths, CancellationToken cancellationToken)
     {
         var files = new List<SecretFile>(paths.Length);
         foreach (var path in paths)
@@ -164,7 +164,7 @@ internal static class SendCommand
         return files;
     }
 
-    private static async Task<string> ReadTextAsync(CliHost host, bool hasFiles, CancellationToken cancellationToken)
+    internal static async Task<string> ReadTextAsync(CliHost host, bool hasFiles, CancellationToken cancellationToken)
     {
         // With files the text is optional: a terminal is not prompted, a pipe is read (and may be empty).
         if (hasFiles && !host.IsInputRedirected)
@@ -217,4 +217,6 @@ internal sealed record SendOutput(
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(SendOutput))]
 [JsonSerializable(typeof(SecretEvents))]
+[JsonSerializable(typeof(RequestOutput))]
+[JsonSerializable(typeof(RequestInbox))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

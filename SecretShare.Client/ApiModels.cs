@@ -81,6 +81,32 @@ public sealed record ReceiptPublicKey(string Kty, string Crv, string Kid, string
 /// <summary>The server's verification of the event chain; <see cref="Problem"/> names the first broken link.</summary>
 public sealed record ChainVerdict(bool Verified, int Length, string HeadHash, string? Problem);
 
+/// <summary>Body of <c>POST /api/requests</c> (docs/spec.md section 8). Null properties take the server's defaults.</summary>
+public sealed record CreateRequestRequest(string PublicKey, int? ExpiresInSeconds = null, int? MaxAnswers = null, int? AnswerViews = null);
+
+/// <summary>201 answer to <c>POST /api/requests</c>; <see cref="ManageToken"/> opens the inbox.</summary>
+public sealed record CreateRequestResponse(string Id, DateTimeOffset ExpiresAt, int MaxAnswers, int AnswerViews, string ManageToken);
+
+/// <summary>Answer to <c>GET /api/requests/{id}</c>: the key to encrypt to (check it against the link) and the payload limit.</summary>
+public sealed record RequestInfo(string Id, string PublicKey, DateTimeOffset ExpiresAt, int AnswersRemaining, int MaxPayloadBytes);
+
+/// <summary>Body of <c>POST /api/requests/{id}/answers</c>.</summary>
+public sealed record CreateAnswerRequest(string Ciphertext, string AccessToken, string EphemeralKey);
+
+/// <summary>201 answer to an answer: the id of the secret that holds it.</summary>
+public sealed record CreateAnswerResponse(string Id, DateTimeOffset ExpiresAt);
+
+/// <summary>Answer to <c>GET /api/requests/{id}/answers</c>: the requester's inbox.</summary>
+public sealed record RequestInbox(
+    string Id, DateTimeOffset ExpiresAt, int MaxAnswers, int AnswersRemaining, int AnswerViews, IReadOnlyList<InboxAnswer> Answers,
+    IReadOnlyList<RequestEvent> Events);
+
+/// <summary>One answer in the inbox; <see cref="Status"/> is <c>active</c>, <c>burned</c>, <c>deleted</c> or <c>expired</c>.</summary>
+public sealed record InboxAnswer(string Id, string EphemeralKey, DateTimeOffset AnsweredAt, string Status, int? ViewsRemaining);
+
+/// <summary>One entry of the request's trail: <c>created</c>, <c>answered</c>, <c>viewed</c>, <c>burned</c>, ...</summary>
+public sealed record RequestEvent(string Type, DateTimeOffset OccurredAt, string? AnswerId);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateSecretRequest))]
 [JsonSerializable(typeof(CreateSecretResponse))]
@@ -91,4 +117,10 @@ public sealed record ChainVerdict(bool Verified, int Length, string HeadHash, st
 [JsonSerializable(typeof(ServerLimits))]
 [JsonSerializable(typeof(SecretEvents))]
 [JsonSerializable(typeof(ReceiptKeySet))]
+[JsonSerializable(typeof(CreateRequestRequest))]
+[JsonSerializable(typeof(CreateRequestResponse))]
+[JsonSerializable(typeof(RequestInfo))]
+[JsonSerializable(typeof(CreateAnswerRequest))]
+[JsonSerializable(typeof(CreateAnswerResponse))]
+[JsonSerializable(typeof(RequestInbox))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

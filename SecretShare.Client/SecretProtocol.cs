@@ -92,7 +92,11 @@ public static class SecretProtocol
         EncryptPayload(encryptionKey, plaintext, RandomNumberGenerator.GetBytes(IvSize));
 
     /// <summary>Encrypts with a given IV. Only tests should choose the IV: reusing one under a key breaks GCM.</summary>
-    public static byte[] EncryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv)
+    public static byte[] EncryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv) =>
+        EncryptPayload(encryptionKey, plaintext, iv, Aad);
+
+    /// <summary>The payload format with another protocol's associated data (a request's answer, <see cref="RequestProtocol"/>).</summary>
+    internal static byte[] EncryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad)
     {
         if (iv.Length != IvSize)
         {
@@ -108,12 +112,16 @@ public static class SecretProtocol
             plaintext,
             payload.AsSpan(1 + IvSize, plaintext.Length),
             payload.AsSpan(1 + IvSize + plaintext.Length, TagSize),
-            Aad);
+            aad);
         return payload;
     }
 
     /// <exception cref="SecretDecryptionException">Wrong key, tampered data or unknown version.</exception>
-    public static byte[] DecryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> payload)
+    public static byte[] DecryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> payload) =>
+        DecryptPayload(encryptionKey, payload, Aad);
+
+    /// <exception cref="SecretDecryptionException">Wrong key, tampered data or unknown version.</exception>
+    internal static byte[] DecryptPayload(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> aad)
     {
         if (payload.Length < PayloadOverhead)
         {
@@ -135,7 +143,7 @@ public static class SecretProtocol
                 payload.Slice(1 + IvSize, cipherLength),
                 payload.Slice(1 + IvSize + cipherLength, TagSize),
                 plaintext,
-                Aad);
+                aad);
         }
         catch (AuthenticationTagMismatchException ex)
         {

@@ -106,6 +106,44 @@ public sealed class SecretShareClient
         return await ReadAsync(response, ApiJsonContext.Default.ReceiptKeySet, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><c>POST /api/requests</c>.</summary>
+    public async Task<CreateRequestResponse> CreateRequestAsync(CreateRequestRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync(
+            Url("api/requests"), request, ApiJsonContext.Default.CreateRequestRequest, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.CreateRequestResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /api/requests/{id}</c>: the public key to encrypt an answer to.</summary>
+    public async Task<RequestInfo> GetRequestAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(RequestUrl(id, ""), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.RequestInfo, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>POST /api/requests/{id}/answers</c>.</summary>
+    public async Task<CreateAnswerResponse> CreateAnswerAsync(string id, CreateAnswerRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync(
+            RequestUrl(id, "/answers"), request, ApiJsonContext.Default.CreateAnswerRequest, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.CreateAnswerResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /api/requests/{id}/answers</c> with the request's manage token.</summary>
+    public async Task<RequestInbox> GetInboxAsync(string id, string manageToken, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, RequestUrl(id, "/answers"));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", manageToken);
+        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.RequestInbox, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Uri RequestUrl(string id, string suffix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return Url("api/requests/" + Uri.EscapeDataString(id) + suffix);
+    }
+
     private Uri Url(string relative) => new(BaseAddress, relative);
 
     private Uri SecretUrl(string id, string suffix)

@@ -13,6 +13,7 @@ using SecretShare.Storage.Audit;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.DynamoDb;
 using SecretShare.Storage.Postgres;
+using SecretShare.Storage.Requests;
 using SecretShare.Storage.Secrets;
 
 namespace SecretShare.Storage;
@@ -51,6 +52,7 @@ public static class StorageServiceCollectionExtensions
                 services.AddDbContextPool<SecretsDbContext>((provider, options) =>
                     options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
                 services.AddScoped<ISecretRepository, PostgresSecretRepository>();
+                services.AddScoped<IRequestRepository, PostgresRequestRepository>();
                 services.AddSingleton<PostgresSchemaMigrator>();
                 services.AddSingleton<ExpiredSecretsCleaner>();
                 services.AddHealthChecks().AddDbContextCheck<SecretsDbContext>(DatabaseHealthCheck, tags: [DatabaseHealthCheck]);
@@ -64,6 +66,7 @@ public static class StorageServiceCollectionExtensions
                 // One deadline per operation, as long as one call's timeout: a reveal makes two calls, each retried.
                 services.AddSingleton<ISecretRepository>(provider => new DeadlineSecretRepository(
                     provider.GetRequiredService<DynamoDbSecretRepository>(), DynamoDbCallTimeout));
+                services.AddSingleton<IRequestRepository, DynamoDbRequestRepository>();
                 services.AddSingleton<DynamoDbTableProvisioner>();
                 // One instance: it keeps the last probe's result for a few seconds.
                 services.TryAddSingleton(TimeProvider.System);

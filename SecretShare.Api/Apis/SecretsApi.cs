@@ -64,20 +64,9 @@ public static class SecretsApi
     {
         var limits = options.Value;
         var errors = new FieldErrors();
-        if (!SecretTokens.TryDecode(request.Ciphertext, out var ciphertext) || ciphertext.Length == 0)
+        if (RequireCiphertext(errors, request.Ciphertext, limits, out var ciphertext) is { } tooLarge)
         {
-            errors.Add("ciphertext", "Required: the encrypted payload in base64url without padding.");
-        }
-        else if (ciphertext.Length > limits.MaxPayloadBytes)
-        {
-            return TypedResults.Problem(
-                statusCode: Status413PayloadTooLarge,
-                title: "Payload too large",
-                detail: $"The decoded ciphertext may be at most {limits.MaxPayloadBytes} bytes.");
-        }
-        else if (ciphertext.Length < MinPayloadBytes || ciphertext[0] != ProtocolVersion)
-        {
-            errors.Add("ciphertext", "Must be a protocol v1 payload: 0x01, a 12-byte IV, then the AES-GCM ciphertext and its 16-byte tag.");
+            return tooLarge;
         }
 
         var accessToken = errors.RequireToken("accessToken", request.AccessToken);
@@ -102,6 +91,31 @@ public static class SecretsApi
         return TypedResults.Created(
             $"/api/secrets/{state.Id}",
             new CreateSecretResponse(state.Id, state.ExpiresAt, state.MaxViews, state.Extendable, state.PassphraseProtected, manageToken));
+    }
+
+    /// <summary>
+    /// Decodes a protocol v1 payload (a secret's or a request's answer), or records why it cannot; returns the 413 of a
+    /// payload over the limit.
+    /// </summary>
+    internal static ProblemHttpResult? RequireCiphertext(FieldErrors errors, string? text, SecretLimitsOptions limits, out byte[] ciphertext)
+    {
+        if (!SecretTokens.TryDecode(text, out ciphertext) || ciphertext.Length == 0)
+        {
+            errors.Add("ciphertext", "Required: the encrypted payload in base64url without padding.");
+        }
+        else if (ciphertext.Length > limits.MaxPayloadBytes)
+        {
+            return TypedResults.Problem(
+                statusCode: Status413PayloadTooLarge,
+                title: "Payload too large",
+                detail: $"The decoded ciphertext may be at most {limits.MaxPayloadBytes} bytes.");
+        }
+        else if (ciphertext.Length < MinPayloadBytes || ciphertext[0] != ProtocolVersion)
+        {
+            errors.Add("ciphertext", "Must be a protocol v1 payload: 0x01, a 12-byte IV, then the AES-GCM ciphertext and its 16-byte tag.");
+        }
+
+        return null;
     }
 
     public static async Task<Results<Ok<SecretMetadataResponse>, ProblemHttpResult>> GetSecret(
@@ -264,7 +278,7 @@ public static class SecretsApi
     }
 
     /// <summary>The credentials of an <c>Authorization: Bearer</c> header; <c>null</c> when there is none or another scheme.</summary>
-    private static string? BearerCredentials(string? authorization)
+    internal static string? BearerCredentials(string? authorization)
     {
         const string BearerPrefix = "Bearer ";
         return authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
@@ -273,7 +287,7 @@ public static class SecretsApi
     }
 
     /// <summary>RFC 6750 section 3.1: a request without credentials gets 401 and a challenge that names the scheme, and no error code.</summary>
-    private static ProblemHttpResult Unauthorized(HttpResponse response, string which)
+    internal static ProblemHttpResult Unauthorized(HttpResponse response, string which)
     {
         response.Headers.WWWAuthenticate = "Bearer";
         return TypedResults.Problem(

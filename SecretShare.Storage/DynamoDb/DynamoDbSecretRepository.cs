@@ -40,24 +40,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
     {
         var state = secret.State;
-        var key = keys.Current;
-        var created = EventChain.Next(key, state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
-        var head = AuditItem.NewHead(state, state.ExpiresAt + Retention);
-        head[AuditItem.LastSeq] = Number(created.Seq);
-        head[AuditItem.LastHash] = Binary(created.Hash);
-        head[AuditItem.KeyId] = new AttributeValue { S = key.Id };
-        head[AuditItem.HeadMac] = Binary(EventChain.ComputeHeadMac(key, state.Id, created.Seq, created.Hash, closed: false, state.ExpiresAt, FoldedEvents.None));
         try
         {
-            await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems =
-                [
-                    new() { Put = new Put { TableName = table, Item = From(secret), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = Names(Id) } },
-                    PutNew(head),
-                    PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
-                ],
-            }, cancellationToken);
+            await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = CreationWrites(secret) }, cancellationToken);
         }
         catch (TransactionCanceledException)
         {
@@ -69,6 +54,28 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// The three puts that create a secret: the item, its audit head and its <c>created</c> event. A request's answer
+    /// commits them in the transaction that takes the answer (<see cref="DynamoDbRequestRepository"/>).
+    /// </summary>
+    internal List<TransactWriteItem> CreationWrites(NewSecret secret)
+    {
+        var state = secret.State;
+        var key = keys.Current;
+        var created = EventChain.Next(key, state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
+        var head = AuditItem.NewHead(state, state.ExpiresAt + Retention);
+        head[AuditItem.LastSeq] = Number(created.Seq);
+        head[AuditItem.LastHash] = Binary(created.Hash);
+        head[AuditItem.KeyId] = new AttributeValue { S = key.Id };
+        head[AuditItem.HeadMac] = Binary(EventChain.ComputeHeadMac(key, state.Id, created.Seq, created.Hash, closed: false, state.ExpiresAt, FoldedEvents.None));
+        return
+        [
+            new() { Put = new Put { TableName = table, Item = From(secret), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = Names(Id) } },
+            PutNew(head),
+            PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
+        ];
     }
 
     public async Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -38,6 +38,24 @@ public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource)
         SELECT count(*) FROM heads
         """;
 
+    // A request's answers are rows of secrets with the request's expiry: the batch above deletes them.
+    private const string DeleteRequestsBatchSql = """
+        WITH expired AS (
+            DELETE FROM requests
+            WHERE id IN (
+                SELECT id FROM requests
+                WHERE expires_at <= $1
+                ORDER BY expires_at
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id)
+        SELECT count(*) FROM expired
+        """;
+
+    /// <summary>Deletes every request (with its answer list) that expired before <paramref name="now"/>; returns how many.</summary>
+    public Task<int> DeleteExpiredRequestsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        DeleteInBatchesAsync(DeleteRequestsBatchSql, now, batchSize, cancellationToken);
+
     /// <summary>Deletes every row that expired before <paramref name="now"/>; returns how many.</summary>
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         DeleteInBatchesAsync(DeleteBatchSql, now, batchSize, cancellationToken);

@@ -13,7 +13,7 @@ namespace SecretShare.Storage.Postgres;
 /// and delete are each one call of a function of migration 0004 that locks the secret's row, compares the token, and
 /// makes the change or counts the failed attempt, with its events: one decision, one round trip, whose answer says
 /// what happened. Every batch that may append first hands the transaction the secret's audit key material
-/// (<see cref="AuditKeySql"/>, migration 0005), with which the database keys the events it appends.
+/// (<see cref="PostgresAuditKeys"/>, migration 0005), with which the database keys the events it appends.
 /// </summary>
 internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOptions<StorageOptions> options, AuditKeyRing keys) : ISecretRepository
 {
@@ -68,11 +68,6 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     // Hands this transaction the secret's id, the current key id and every configured key's HMAC pads for this secret
     // ("id:hex,id:hex"), for secret_audit_record; local to the transaction, never stored (docs/design.md, "Audit keys").
-    private const string AuditKeySql = """
-        SELECT set_config('secretshare.audit_secret', $1, true), set_config('secretshare.audit_key_id', $2, true),
-               set_config('secretshare.audit_pads', $3, true)
-        """;
-
     private TimeSpan Retention => options.Value.EventRetention;
 
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
@@ -218,10 +213,7 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
         return reader;
     }
 
-    /// <summary>The statement that hands this transaction the audit key material of one secret (<see cref="AuditKeySql"/>).</summary>
-    private NpgsqlBatchCommand AuditKeyCommand(string id) => Command(
-        AuditKeySql, Text(id), Text(keys.Current.Id),
-        Text(string.Join(',', keys.All.Select(key => $"{key.Id}:{Convert.ToHexStringLower(EventChain.SqlPads(key, id))}"))));
+    private NpgsqlBatchCommand AuditKeyCommand(string id) => PostgresAuditKeys.Command(keys, id);
 
     private static async Task<SecretOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
         await reader.ReadAsync(cancellationToken)

@@ -73,3 +73,27 @@ public sealed class PostgresReceiptTests(PostgresFixture fixture) : ReceiptTests
 
 [Trait("Backend", "DynamoDb")]
 public sealed class DynamoDbReceiptTests(DynamoDbFixture fixture) : ReceiptTests<DynamoDbFixture>(fixture);
+
+[Trait("Backend", "Postgres")]
+public sealed class PostgresRequestsApiTests(PostgresFixture fixture) : RequestsApiTests<PostgresFixture>(fixture)
+{
+    // One pass of the cleanup worker, as cron would run it.
+    protected override async Task RemoveExpiredAsync(string requestId, string answerId)
+    {
+        await using var cleanup = ServiceProcess.Start("SecretShare.Cleanup", new Dictionary<string, string?>
+        {
+            [SecretShare.Storage.Configuration.EnvironmentVariables.DatabaseUrl] = Fixture.DatabaseUrl,
+        }, "--once");
+        Assert.Equal(0, await cleanup.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("expired requests", cleanup.Output);
+    }
+}
+
+[Trait("Backend", "DynamoDb")]
+public sealed class DynamoDbRequestsApiTests(PrivateDynamoDbFixture fixture) : RequestsApiTests<PrivateDynamoDbFixture>(fixture)
+{
+    // DynamoDB Local's TTL really deletes expired items, within seconds on a server of its own.
+    protected override Task RemoveExpiredAsync(string requestId, string answerId) => ExternalProcess.WaitUntilAsync(
+        async () => !await Fixture.IsRequestStoredAsync(requestId) && !await Fixture.IsStoredAsync(answerId),
+        TimeSpan.FromSeconds(120), "TTL to delete the request and its answer");
+}

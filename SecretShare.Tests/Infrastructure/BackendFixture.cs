@@ -85,6 +85,12 @@ public abstract class BackendFixture : IAsyncLifetime
     /// <summary>Puts a trail back exactly as <see cref="SnapshotTrailAsync"/> copied it: a rollback to an older dump.</summary>
     public abstract Task RestoreTrailAsync(string id, object snapshot);
 
+    /// <summary>Whether the request's row or item still exists, read directly from the database.</summary>
+    public abstract Task<bool> IsRequestStoredAsync(string id);
+
+    /// <summary>Tampering: a database writer replaces a request's public key (docs/spec.md section 8).</summary>
+    public abstract Task SetRequestPublicKeyAsync(string id, byte[] publicKey);
+
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateBackendSettingsAsync();
 
     public async ValueTask DisposeAsync()

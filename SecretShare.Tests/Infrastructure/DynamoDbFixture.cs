@@ -57,6 +57,20 @@ public class DynamoDbFixture : BackendFixture
         await PutEventAsync(item);
     }
 
+    public override Task<bool> IsRequestStoredAsync(string id) => IsStoredAsync("request#" + id);
+
+    public override async Task SetRequestPublicKeyAsync(string id, byte[] publicKey)
+    {
+        using var client = Server.CreateClient();
+        await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = TableName,
+            Key = new() { ["id"] = new AttributeValue { S = "request#" + id } },
+            UpdateExpression = "SET public_key = :key",
+            ExpressionAttributeValues = new() { [":key"] = new AttributeValue { B = new MemoryStream(publicKey) } },
+        });
+    }
+
     public override async Task DeleteEventAsync(string id, int seq)
     {
         using var client = Server.CreateClient();

@@ -118,6 +118,12 @@ public sealed class PostgresFixture : BackendFixture
         await batch.ExecuteNonQueryAsync();
     }
 
+    public override async Task<bool> IsRequestStoredAsync(string id) =>
+        (long)(await ExecuteAsync("SELECT count(*) FROM requests WHERE id = $1", id))! > 0;
+
+    public override Task SetRequestPublicKeyAsync(string id, byte[] publicKey) =>
+        ExecuteAsync("UPDATE requests SET public_key = $2 WHERE id = $1", id, publicKey);
+
     private async Task<object?> ExecuteAsync(string sql, params object[] values)
     {
         await using var dataSource = CreateDataSource();

@@ -47,7 +47,7 @@ public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixtur
             });
         }
 
-        foreach (var page in new[] { $"/s/{secret.Id}", "/css/site.css", "/js/api.js", "/favicon.svg", "/openapi/v1.json", "/health", "/alive" })
+        foreach (var page in new[] { $"/s/{secret.Id}", "/request", $"/r/{secret.Id}", $"/i/{secret.Id}", "/css/site.css", "/js/api.js", "/favicon.svg", "/openapi/v1.json", "/health", "/alive" })
         {
             await Check("GET " + page, HttpStatusCode.OK, () => client.GetAsync(page));
         }

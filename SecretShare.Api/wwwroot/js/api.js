@@ -166,6 +166,22 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
     deleteSecret(id, bearerToken) {
       return request('DELETE', secretPath(id), { token: bearerToken });
     },
+    /** POST /api/requests → 201 {id, expiresAt, maxAnswers, answerViews, manageToken}. */
+    createRequest({ publicKey, expiresInSeconds, maxAnswers }) {
+      return request('POST', '/api/requests', { body: { publicKey, expiresInSeconds, maxAnswers } });
+    },
+    /** GET /api/requests/{id} → {id, publicKey, expiresAt, answersRemaining, maxPayloadBytes}. */
+    getRequest(id) {
+      return request('GET', `/api/requests/${encodeURIComponent(id)}`);
+    },
+    /** POST /api/requests/{id}/answers {ciphertext, accessToken, ephemeralKey} → 201 {id, expiresAt}. */
+    answerRequest(id, answer) {
+      return request('POST', `/api/requests/${encodeURIComponent(id)}/answers`, { body: answer });
+    },
+    /** GET /api/requests/{id}/answers with Authorization: Bearer <manage token> → the inbox. */
+    getInbox(id, manageToken) {
+      return request('GET', `/api/requests/${encodeURIComponent(id)}/answers`, { token: manageToken });
+    },
   };
 }
 
@@ -178,3 +194,7 @@ export const extendSecret = (id, accessToken, changes) => defaultClient.extendSe
 export const getSecretEvents = (id, manageToken) => defaultClient.getSecretEvents(id, manageToken);
 export const deleteSecret = (id, bearerToken) => defaultClient.deleteSecret(id, bearerToken);
 export const getReceiptKeys = () => defaultClient.getReceiptKeys();
+export const createRequest = (body) => defaultClient.createRequest(body);
+export const getRequest = (id) => defaultClient.getRequest(id);
+export const answerRequest = (id, answer) => defaultClient.answerRequest(id, answer);
+export const getInbox = (id, manageToken) => defaultClient.getInbox(id, manageToken);

@@ -159,10 +159,11 @@ export async function derivePassphraseSecret(linkKey, passphrase, iterations = P
   return new Uint8Array(bits);
 }
 
-async function hkdf(ikm, info) {
+/** HKDF-SHA256 to 32 bytes; the secret protocol uses an empty salt, the request protocol its two public keys. */
+export async function hkdf(ikm, info, salt = new Uint8Array(0)) {
   const base = await subtle().importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
   const bits = await subtle().deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8Encode(info) },
+    { name: 'HKDF', hash: 'SHA-256', salt, info: utf8Encode(info) },
     base,
     KEY_LENGTH * 8,
   );
@@ -196,13 +197,13 @@ async function importAesKey(encryptionKey, usage) {
   return subtle().importKey('raw', ek, { name: 'AES-GCM' }, false, [usage]);
 }
 
-/** payload = 0x01 || IV || AES-256-GCM(EK, IV, plaintext, aad). `iv` may be injected for tests. */
-export async function encryptPayload(encryptionKey, plaintext, iv = randomBytes(IV_LENGTH)) {
+/** payload = 0x01 || IV || AES-256-GCM(EK, IV, plaintext, aad). `iv` may be injected for tests; a request's answer has its own `aad`. */
+export async function encryptPayload(encryptionKey, plaintext, iv = randomBytes(IV_LENGTH), aad = AAD) {
   const ivBytes = toBytes(iv, 'iv');
   if (ivBytes.length !== IV_LENGTH) throw new TypeError('The IV must be 12 bytes');
   const key = await importAesKey(encryptionKey, 'encrypt');
   const sealed = await subtle().encrypt(
-    { name: 'AES-GCM', iv: ivBytes, additionalData: utf8Encode(AAD), tagLength: TAG_LENGTH * 8 },
+    { name: 'AES-GCM', iv: ivBytes, additionalData: utf8Encode(aad), tagLength: TAG_LENGTH * 8 },
     key,
     toBytes(plaintext, 'plaintext'),
   );
@@ -210,14 +211,14 @@ export async function encryptPayload(encryptionKey, plaintext, iv = randomBytes(
 }
 
 /** Inverse of encryptPayload. Throws DecryptionError on a wrong key, tampering or an unknown version. */
-export async function decryptPayload(encryptionKey, payload) {
+export async function decryptPayload(encryptionKey, payload, aad = AAD) {
   const p = toBytes(payload, 'payload');
   if (p.length < 1 + IV_LENGTH + TAG_LENGTH) throw new DecryptionError('The encrypted data is too short.');
   if (p[0] !== PROTOCOL_VERSION) throw new DecryptionError(`Unsupported protocol version ${p[0]}.`);
   const key = await importAesKey(encryptionKey, 'decrypt');
   try {
     const plain = await subtle().decrypt(
-      { name: 'AES-GCM', iv: p.subarray(1, 1 + IV_LENGTH), additionalData: utf8Encode(AAD), tagLength: TAG_LENGTH * 8 },
+      { name: 'AES-GCM', iv: p.subarray(1, 1 + IV_LENGTH), additionalData: utf8Encode(aad), tagLength: TAG_LENGTH * 8 },
       key,
       p.subarray(1 + IV_LENGTH),
     );
@@ -313,7 +314,7 @@ export async function encryptSecret(text, options = {}) {
 }
 
 /** Decrypts a base64url (or raw) payload with derived keys; returns the envelope object. */
-export async function decryptSecret(keys, ciphertext) {
+export async function decryptSecret(keys, ciphertext, aad = AAD) {
   let payload;
   if (typeof ciphertext === 'string') {
     try {
@@ -324,7 +325,7 @@ export async function decryptSecret(keys, ciphertext) {
   } else {
     payload = toBytes(ciphertext, 'ciphertext');
   }
-  return decodeEnvelope(await decryptPayload(keys.encryptionKey, payload));
+  return decodeEnvelope(await decryptPayload(keys.encryptionKey, payload, aad));
 }
 
 /** A secret id is 16 bytes in canonical base64url: 22 characters. */
