@@ -24,6 +24,7 @@ public static class ApiExtensions
         services.AddSingleton<IValidateOptions<SecretLimitsOptions>, SecretLimitsOptions.Validator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => PageLanguages.Load(provider.GetRequiredService<IWebHostEnvironment>().WebRootPath));
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
         services.AddSecretShareRateLimiting();
@@ -100,7 +101,9 @@ public static class ApiExtensions
         app.MapLimitsApi();
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
-        // or manage token from the fragment, itself.
+        // or manage token from the fragment, itself. Every page is served in the language Accept-Language asks for.
+        app.MapPage("/", "index.html");
+        app.MapPage("/index.html", "index.html");
         app.MapPage("/s/{id}", "view.html");
         app.MapPage("/m/{id}", "status.html");
         return app;
@@ -108,8 +111,7 @@ public static class ApiExtensions
 
     private static void MapPage(this WebApplication app, string pattern, string file)
     {
-        app.MapGet(pattern, (IWebHostEnvironment environment) =>
-                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, file), "text/html; charset=utf-8"))
+        app.MapGet(pattern, (HttpContext context, PageLanguages languages) => languages.Page(context, file))
             .ExcludeFromDescription();
     }
 }

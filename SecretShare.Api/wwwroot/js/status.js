@@ -13,6 +13,7 @@
 import { parseStatusPath, parseLinkKey } from './protocol.js';
 import { getSecretEvents, deleteSecret, describeError, ApiError } from './api.js';
 import { $, setStatus, showError, clearError, setBusy, show, focusElement, formatExpiry, formatLocal, formatViewsLeft } from './ui.js';
+import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
 const summary = $('summary');
 const stateHeading = $('state');
@@ -23,50 +24,56 @@ const deleteButton = $('delete-now');
 const history = $('history');
 const eventList = $('event-list');
 
-const HEADLINES = {
-  active: 'Active: not used up yet',
-  burned: 'Burned: the secret is gone',
-  deleted: 'Deleted: the secret is gone',
-  expired: 'Expired: the secret is gone',
-};
+const STATES = ['active', 'burned', 'deleted', 'expired'];
 
 /** One sentence per recorded event. */
 function describeEvent(event) {
   const views = event.viewsRemaining;
   switch (event.type) {
     case 'created':
-      return views == null ? 'Created, with unlimited views until it expires' : `Created, with ${views} view${views === 1 ? '' : 's'}`;
+      return views == null ? t('status.events.createdUnlimited') : t('status.events.created', { count: views });
     case 'viewed':
-      return `Viewed (${formatViewsLeft(views).toLowerCase()})`;
+      return views == null ? t('status.events.viewedUnlimited') : t('status.events.viewed', { count: views });
     case 'failed_attempt':
-      return 'Someone tried a wrong passphrase or token';
+      return t('status.events.failedAttempt');
     case 'extended':
-      return `Extended (${formatViewsLeft(views).toLowerCase()})`;
+      return views == null ? t('status.events.extendedUnlimited') : t('status.events.extended', { count: views });
     case 'deleted':
-      return event.detail === 'creator' ? 'Deleted by you' : 'Deleted by a recipient';
+      return event.detail === 'creator' ? t('status.events.deletedByCreator') : t('status.events.deletedByRecipient');
     case 'burned':
-      return event.detail === 'failed_attempts' ? 'Burned after too many wrong attempts' : 'Burned: the last view was taken';
+      return event.detail === 'failed_attempts' ? t('status.events.burnedByAttempts') : t('status.events.burned');
     case 'expired':
-      return 'Expired';
+      return t('status.events.expired');
     default:
-      return event.type;
+      return t('status.events.unknown', { type: event.type });
   }
 }
 
 const id = parseStatusPath(location.pathname);
 const token = parseLinkKey(location.hash) ? location.hash.slice(1).trim() : null;
 
+/** The last receipt shown, drawn again when the language changes. */
+let shown = null;
+
 function render(receipt) {
+  shown = receipt;
   const active = receipt.status === 'active';
-  stateHeading.textContent = HEADLINES[receipt.status] ?? receipt.status;
-  stateDetail.textContent = active
-    ? `${formatExpiry(receipt.expiresAt)} ${formatViewsLeft(receipt.viewsRemaining)}.`
-    : 'Its history below stays available for a while, then it is deleted too.';
-  chain.textContent = receipt.chain.verified
-    ? `History verified: ${receipt.chain.length} recorded event${receipt.chain.length === 1 ? '' : 's'}, intact and in order.`
-    : `History check failed: ${receipt.chain.problem}`;
+  setText(stateHeading, () => (STATES.includes(receipt.status) ? t(`status.states.${receipt.status}`) : t('status.states.unknown', { status: receipt.status })));
+  setText(stateDetail, () => (active
+    ? `${formatExpiry(receipt.expiresAt)} ${formatViewsLeft(receipt.viewsRemaining)}`
+    : t('status.historyKept')));
+  // The server's description of a broken chain is English and technical: the page names the failure in its own words.
+  setText(chain, () => (receipt.chain.verified ? t('status.chainVerified', { count: receipt.chain.length }) : t('status.chainFailed')));
   chain.classList.toggle('warning', !receipt.chain.verified);
   show(deleteButton, active);
+  renderEvents();
+  show(summary, true);
+  show(history, true);
+}
+
+function renderEvents() {
+  if (!shown) return;
+  const receipt = shown;
 
   eventList.replaceChildren(...receipt.events.map((event) => {
     const item = document.createElement('li');
@@ -77,22 +84,20 @@ function render(receipt) {
     item.dataset.type = event.type;
     return item;
   }));
-  show(summary, true);
-  show(history, true);
 }
 
-async function load() {
+async function load({ announce = false } = {}) {
   clearError();
-  setBusy(refreshButton, true, 'Loading…');
+  setBusy(refreshButton, true, 'busy.loading');
   try {
     render(await getSecretEvents(id, token));
-    setStatus('');
+    setStatus(announce ? 'status.updated' : '');
   } catch (error) {
     show(summary, false);
     show(history, false);
     showError(error instanceof ApiError && error.isNotFound
-      ? 'Nothing is known about this secret: the link is wrong, or its history has already been deleted.'
-      : `The status could not be loaded. ${describeError(error)}`);
+      ? 'status.errors.notFound'
+      : () => t('status.errors.loadFailed', { reason: describeError(error) }));
   } finally {
     setBusy(refreshButton, false);
   }
@@ -100,17 +105,17 @@ async function load() {
 
 async function onDelete() {
   clearError();
-  setBusy(deleteButton, true, 'Deleting…');
+  setBusy(deleteButton, true, 'busy.deleting');
   let message;
   try {
     await deleteSecret(id, token);
-    message = 'The secret has been deleted. The link no longer works.';
+    message = 'result.deleted';
   } catch (error) {
     if (!(error instanceof ApiError && error.isNotFound)) {
-      showError(`The secret was not deleted. ${describeError(error)}`);
+      showError(() => t('result.errors.notDeleted', { reason: describeError(error) }));
       return;
     }
-    message = 'The secret was already gone.';
+    message = 'status.alreadyGone';
   } finally {
     setBusy(deleteButton, false);
   }
@@ -120,10 +125,12 @@ async function onDelete() {
 }
 
 if (typeof document !== 'undefined' && summary) {
+  onLanguageChange(renderEvents);
+  await initLanguages();
   if (!id || !token) {
-    showError('This status link is incomplete. Copy the whole link, including the part after #.');
+    showError('status.errors.incomplete');
   } else {
-    refreshButton.addEventListener('click', load);
+    refreshButton.addEventListener('click', () => load({ announce: true }));
     deleteButton.addEventListener('click', onDelete);
     load();
   }
