@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +18,9 @@ namespace SecretShare.Api.Infrastructure;
 public sealed partial class PageLanguages
 {
     public const string DefaultLanguage = "en";
+
+    // The pages are UTF-8: only what HTML needs escaped is, so that Arabic or Norwegian text stays readable in the source.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     private readonly string webRoot;
     private readonly IReadOnlyList<Language> languages;
@@ -97,7 +101,7 @@ public sealed partial class PageLanguages
     {
         var texts = Catalogue(language.Code);
         var fallback = language.Code == DefaultLanguage ? texts : Catalogue(DefaultLanguage);
-        string Text(string key) => HtmlEncoder.Default.Encode(texts.GetValueOrDefault(key) ?? fallback.GetValueOrDefault(key) ?? "");
+        string Text(string key) => Encoder.Encode(texts.GetValueOrDefault(key) ?? fallback.GetValueOrDefault(key) ?? "");
 
         var dir = language.Dir == "rtl" ? "rtl" : "ltr";
         html = HtmlTag().Replace(html, $"<html lang=\"{language.Code}\" dir=\"{dir}\">", 1);
