@@ -36,3 +36,10 @@ test('every web UI script is covered above', () => {
   const pages = ['create.js', 'status.js', 'view.js']; // they start the page on load, so Node cannot import them without a DOM
   assert.deepEqual(readdirSync(scripts).filter((f) => f.endsWith('.js')).sort(), ['api.js', 'files.js', 'i18n.js', 'protocol.js', 'qr.js', 'ui.js', 'wordlist.js', ...pages].sort());
 });
+
+test('the vendored i18next is the npm package\'s ES module build, unchanged, with its licence', () => {
+  const lib = new URL('../../SecretShare.Api/wwwroot/lib/i18next/', import.meta.url);
+  const npm = new URL('../../node_modules/i18next/', import.meta.url);
+  assert.equal(readFileSync(new URL('i18next.js', lib), 'utf8'), readFileSync(new URL('dist/esm/i18next.js', npm), 'utf8'));
+  assert.equal(readFileSync(new URL('LICENSE', lib), 'utf8'), readFileSync(new URL('LICENSE', npm), 'utf8'));
+});
