@@ -29,6 +29,7 @@ public sealed partial class BrowserTests
     [InlineData("nb;q=0, da", "da", "ltr", "Del en hemmelighed")]
     [InlineData("tlh, *", "en", "ltr", "Share a secret")]
     [InlineData("", "en", "ltr", "Share a secret")]
+    [InlineData(";;q=x, =, en-", "en", "ltr", "Share a secret")]
     public async Task Accept_Language_picks_the_language_the_server_writes_into_the_page(
         string acceptLanguage, string lang, string dir, string heading)
     {
