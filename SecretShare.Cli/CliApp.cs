@@ -128,6 +128,7 @@ public static class CliApp
     {
         HttpStatusCode.NotFound => (ExitCodes.Gone,
             "The secret is gone: it expired, was viewed the allowed number of times, was deleted, or never existed."),
+        HttpStatusCode.Forbidden when ex.IsNotExtendable => (ExitCodes.Usage, "This secret was created without permission to extend it."),
         HttpStatusCode.Forbidden => (ExitCodes.WrongPassphrase, "Wrong passphrase." + AttemptsText(ex.AttemptsRemaining)),
         HttpStatusCode.TooManyRequests => (ExitCodes.RateLimited, ex.RetryAfter is { } wait
             ? $"Rate limited by the server: try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds."

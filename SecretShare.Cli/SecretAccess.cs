@@ -28,7 +28,7 @@ internal static class SecretAccess
         {
             return await call(sharing, passphrase).ConfigureAwait(false);
         }
-        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden)
+        catch (SecretShareApiException ex) when (ex.StatusCode == HttpStatusCode.Forbidden && !ex.IsNotExtendable)
         {
             throw Refused(ex, passphrase);
         }

@@ -33,8 +33,14 @@ public sealed class SecretShareApiException : Exception
 
     public string? Detail { get; }
 
-    /// <summary>The <c>attemptsRemaining</c> extension of a 403 problem, when present.</summary>
+    /// <summary>The <c>attemptsRemaining</c> extension of a 403 problem, when the secret counts wrong tokens.</summary>
     public int? AttemptsRemaining { get; }
+
+    /// <summary>The <c>code</c> extension of a 403 problem: <c>wrong_token</c> or <c>not_extendable</c> (SPEC section 2).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>The right token, but the secret was created without permission to extend it.</summary>
+    public bool IsNotExtendable => StatusCode == HttpStatusCode.Forbidden && Code == "not_extendable";
 
     /// <summary>The <c>Retry-After</c> header of a 429 (or 503), as a delay.</summary>
     public TimeSpan? RetryAfter { get; }

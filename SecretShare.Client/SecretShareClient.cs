@@ -129,7 +129,7 @@ public sealed class SecretShareClient
             return;
         }
 
-        string? title = null, detail = null;
+        string? title = null, detail = null, code = null;
         int? attemptsRemaining = null;
         Dictionary<string, string[]>? errors = null;
         try
@@ -143,6 +143,7 @@ public sealed class SecretShareClient
                 {
                     title = StringProperty(root, "title");
                     detail = StringProperty(root, "detail");
+                    code = StringProperty(root, "code");
                     if (root.TryGetProperty("attemptsRemaining", out var attempts) && attempts.TryGetInt32(out var n))
                     {
                         attemptsRemaining = n;
@@ -163,7 +164,10 @@ public sealed class SecretShareClient
             detail,
             attemptsRemaining,
             RetryAfter(response.Headers.RetryAfter),
-            errors);
+            errors)
+        {
+            Code = code,
+        };
     }
 
     private static string? StringProperty(JsonElement element, string name) =>

@@ -33,21 +33,26 @@ public static class SecretsApi
         api.MapPost("/{id}/reveal", RevealSecret)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
             .WithSummary("Takes one view and returns the ciphertext")
+            .ProducesProblem(Status403Forbidden)
             .ProducesProblem(Status429TooManyRequests);
 
         api.MapPost("/{id}/extend", ExtendSecret)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
             .WithSummary("Extends the lifetime or the views of an extendable secret")
+            .ProducesProblem(Status403Forbidden)
             .ProducesProblem(Status429TooManyRequests);
 
         api.MapGet("/{id}/events", GetSecretEvents)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
-            .WithSummary("The creator's receipt: status, recorded events and the hash chain's verdict; until the retention ends")
+            .WithSummary("The creator's receipt: status, recorded events (paged by after and limit) and the hash chain's verdict; until the retention ends")
+            .ProducesProblem(Status401Unauthorized)
             .ProducesProblem(Status429TooManyRequests);
 
         api.MapDelete("/{id}", DeleteSecret)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
             .WithSummary("Deletes a secret with its manage token or its access token")
+            .ProducesProblem(Status401Unauthorized)
+            .ProducesProblem(Status403Forbidden)
             .ProducesProblem(Status429TooManyRequests);
 
         return app;
@@ -106,8 +111,7 @@ public static class SecretsApi
             return NotFound();
         }
 
-        var result = await secrets.GetAsync(id, cancellationToken);
-        return result.Outcome == SecretOutcome.Ok ? TypedResults.Ok(ToMetadata(result.Value!)) : NotFound();
+        return await secrets.GetAsync(id, cancellationToken) is { } state ? TypedResults.Ok(ToMetadata(state)) : NotFound();
     }
 
     public static async Task<Results<Ok<RevealSecretResponse>, ValidationProblem, ProblemHttpResult>> RevealSecret(
@@ -126,14 +130,10 @@ public static class SecretsApi
         }
 
         var result = await secrets.RevealAsync(id, accessToken!, cancellationToken);
-        if (result.Outcome != SecretOutcome.Ok)
-        {
-            return Failure(result.Outcome, result.AttemptsRemaining);
-        }
-
-        var revealed = result.Value!;
-        return TypedResults.Ok(new RevealSecretResponse(
-            System.Buffers.Text.Base64Url.EncodeToString(revealed.Ciphertext), revealed.ViewsRemaining, revealed.ExpiresAt, revealed.Burned));
+        return result is { Outcome: SecretOutcome.Granted, Value: { } revealed }
+            ? TypedResults.Ok(new RevealSecretResponse(
+                Base64Url.EncodeToString(revealed.Ciphertext), revealed.ViewsRemaining, revealed.ExpiresAt, revealed.Burned))
+            : Failure(result);
     }
 
     public static async Task<Results<Ok<SecretMetadataResponse>, ValidationProblem, ProblemHttpResult>> ExtendSecret(
@@ -162,91 +162,128 @@ public static class SecretsApi
         var result = await secrets.ExtendAsync(id, accessToken!, request.AddSeconds ?? 0, request.AddViews ?? 0, cancellationToken);
         return result.Outcome switch
         {
-            SecretOutcome.Ok => TypedResults.Ok(ToMetadata(result.Value!)),
+            SecretOutcome.Granted => TypedResults.Ok(ToMetadata(result.Value!)),
+
+            // The right token, a well-formed request, an action the secret does not allow.
             SecretOutcome.NotExtendable => TypedResults.Problem(
-                statusCode: Status400BadRequest, title: "Not extendable", detail: "This secret was created without permission to extend it."),
-            SecretOutcome.ViewsNotExtendable => new FieldErrors()
+                statusCode: Status403Forbidden, title: "Not extendable", detail: "This secret was created without permission to extend it.",
+                extensions: new Dictionary<string, object?> { ["code"] = "not_extendable" }),
+            SecretOutcome.OutOfBounds when request.AddViews > 0 => new FieldErrors()
                 .Add("addViews", $"Views can be added only to a secret with a view limit, up to {limits.MaxViews} views in total.")
                 .ToResult(),
-            _ => Failure(result.Outcome, result.AttemptsRemaining),
+            SecretOutcome.OutOfBounds => new FieldErrors()
+                .Add("addSeconds", $"This secret is already at its latest possible expiry: {limits.MaxExpiresInSeconds} seconds from now, and at most {limits.MaxLifetimeSeconds} seconds after its creation.")
+                .ToResult(),
+            _ => Failure(result),
         };
     }
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteSecret(
-        string id, [FromHeader(Name = "Authorization")] string? authorization, SecretService secrets, CancellationToken cancellationToken)
+        string id, [FromHeader(Name = "Authorization")] string? authorization, HttpResponse response, SecretService secrets,
+        CancellationToken cancellationToken)
     {
         if (!SecretTokens.IsWellFormedId(id))
         {
             return NotFound();
         }
 
+        const string Which = "the manage token or the access token";
+        if (BearerCredentials(authorization) is not { } credentials)
+        {
+            return Unauthorized(response, Which);
+        }
+
         var errors = new FieldErrors();
-        var token = RequireBearer(errors, authorization, "the manage token or the access token");
+        var token = errors.RequireToken("authorization", credentials, $"Must be {Which}: 32 bytes, base64url.");
         if (errors.Any)
         {
             return errors.ToResult();
         }
 
         var result = await secrets.DeleteAsync(id, token!, cancellationToken);
-        return result.Outcome == SecretOutcome.Ok ? TypedResults.NoContent() : Failure(result.Outcome, result.AttemptsRemaining);
+        return result.Outcome == SecretOutcome.Granted ? TypedResults.NoContent() : Failure(result);
     }
 
     public static async Task<Results<Ok<SecretEventsResponse>, ValidationProblem, ProblemHttpResult>> GetSecretEvents(
-        string id, [FromHeader(Name = "Authorization")] string? authorization, SecretService secrets, CancellationToken cancellationToken)
+        string id, [FromHeader(Name = "Authorization")] string? authorization, int? after, int? limit, HttpResponse response,
+        SecretService secrets, CancellationToken cancellationToken)
     {
         if (!SecretTokens.IsWellFormedId(id))
         {
             return NotFound();
         }
 
+        const string Which = "the manage token";
+        if (BearerCredentials(authorization) is not { } credentials)
+        {
+            return Unauthorized(response, Which);
+        }
+
         var errors = new FieldErrors();
-        var token = RequireBearer(errors, authorization, "the manage token");
+        var token = errors.RequireToken("authorization", credentials, $"Must be {Which}: 32 bytes, base64url.");
+        errors.RequireRange("after", after, 0, AuditTrail.MaxEvents);
+        errors.RequireRange("limit", limit, 1, AuditTrail.MaxEvents);
         if (errors.Any)
         {
             return errors.ToResult();
         }
 
-        var result = await secrets.GetEventsAsync(id, token!, cancellationToken);
-        if (result.Outcome != SecretOutcome.Ok)
+        if (await secrets.GetEventsAsync(id, token!, cancellationToken) is not { } receipt)
         {
             return NotFound();
         }
 
-        var receipt = result.Value!;
         var (trail, verdict) = receipt;
+        var page = trail.Events.Where(e => e.Seq > (after ?? 0)).Take(limit ?? AuditTrail.MaxEvents).ToList();
+        var folded = trail.Head.Folded;
         return TypedResults.Ok(new SecretEventsResponse(
             id,
             receipt.Status,
             trail.Head.ExpiresAt,
             receipt.IsActive && trail.Events is [.., { } last] ? last.ViewsRemaining : null,
-            [.. trail.Events.Select(e => new SecretEventResponse(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash)))],
-            new ChainVerdictResponse(verdict.Verified, trail.Head.LastSeq, Base64Url.EncodeToString(trail.Head.LastHash), verdict.Problem)));
+            [.. page.Select(e => new SecretEventResponse(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash)))],
+            new ChainVerdictResponse(verdict.Verified, trail.Head.LastSeq, Base64Url.EncodeToString(trail.Head.LastHash), verdict.Problem),
+            page is [.., { } lastOfPage] && trail.Events[^1].Seq > lastOfPage.Seq ? lastOfPage.Seq : null,
+            folded.Any ? new FoldedEventsResponse(folded.Viewed, folded.Extended, folded.FailedAttempts) : null));
     }
 
-    /// <summary>The token of an <c>Authorization: Bearer</c> header; a missing, non-Bearer or malformed one is a field error.</summary>
-    private static byte[]? RequireBearer(FieldErrors errors, string? authorization, string which)
+    /// <summary>The credentials of an <c>Authorization: Bearer</c> header; <c>null</c> when there is none or another scheme.</summary>
+    private static string? BearerCredentials(string? authorization)
     {
         const string BearerPrefix = "Bearer ";
-        return errors.RequireToken(
-            "authorization",
-            authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
-                ? authorization[BearerPrefix.Length..].Trim()
-                : null,
-            $"Required: an 'Authorization: Bearer <token>' header with {which} (32 bytes, base64url).");
+        return authorization is not null && authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
+            ? authorization[BearerPrefix.Length..].Trim()
+            : null;
+    }
+
+    /// <summary>RFC 6750 section 3.1: a request without credentials gets 401 and a challenge that names the scheme, and no error code.</summary>
+    private static ProblemHttpResult Unauthorized(HttpResponse response, string which)
+    {
+        response.Headers.WWWAuthenticate = "Bearer";
+        return TypedResults.Problem(
+            statusCode: Status401Unauthorized,
+            title: "Token required",
+            detail: $"Send an 'Authorization: Bearer <token>' header with {which} (32 bytes, base64url).");
     }
 
     private static SecretMetadataResponse ToMetadata(SecretState state) =>
         new(state.Id, state.ExpiresAt, state.MaxViews, state.ViewsRemaining, state.PassphraseProtected, state.Extendable);
 
-    private static ProblemHttpResult Failure(SecretOutcome outcome, int attemptsRemaining) => outcome switch
+    /// <summary>A wrong token is a 403 (with the attempts left when the secret counts them); anything else a 404.</summary>
+    private static ProblemHttpResult Failure<T>(SecretResult<T> result) => result switch
     {
-        SecretOutcome.Denied => TypedResults.Problem(
+        { Outcome: SecretOutcome.WrongToken, AttemptsRemaining: { } remaining } => TypedResults.Problem(
             statusCode: Status403Forbidden,
             title: "Wrong token",
-            detail: attemptsRemaining > 0
-                ? $"The token or passphrase is wrong. {attemptsRemaining} attempt(s) left before the secret is deleted."
+            detail: remaining > 0
+                ? $"The token or passphrase is wrong. {remaining} attempt(s) left before the secret is deleted."
                 : "The token or passphrase is wrong. No attempts are left: the secret has been deleted.",
-            extensions: new Dictionary<string, object?> { ["attemptsRemaining"] = attemptsRemaining }),
+            extensions: new Dictionary<string, object?> { ["code"] = "wrong_token", ["attemptsRemaining"] = remaining }),
+        { Outcome: SecretOutcome.WrongToken } => TypedResults.Problem(
+            statusCode: Status403Forbidden,
+            title: "Wrong token",
+            detail: "The token is wrong.",
+            extensions: new Dictionary<string, object?> { ["code"] = "wrong_token" }),
         _ => NotFound(),
     };
 

@@ -17,6 +17,13 @@ public sealed class SecretLimitsOptions
     [Range(1, int.MaxValue)]
     public int DefaultExpiresInSeconds { get; set; } = 86_400;
 
+    /// <summary>
+    /// How long after its creation an extendable secret can live at most, however often it is extended; 90 days by
+    /// default. Extend moves the expiry up to now + <see cref="MaxExpiresInSeconds"/> but never past this.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxLifetimeSeconds { get; set; } = 7_776_000;
+
     [Range(1, int.MaxValue)]
     public int MaxViews { get; set; } = 100;
 
@@ -42,6 +49,11 @@ public sealed class SecretLimitsOptions
             if (options.MinExpiresInSeconds > options.DefaultExpiresInSeconds || options.DefaultExpiresInSeconds > options.MaxExpiresInSeconds)
             {
                 failures.Add("SecretShare:Limits requires MinExpiresInSeconds <= DefaultExpiresInSeconds <= MaxExpiresInSeconds");
+            }
+
+            if (options.MaxLifetimeSeconds < options.MaxExpiresInSeconds)
+            {
+                failures.Add("SecretShare:Limits requires MaxExpiresInSeconds <= MaxLifetimeSeconds");
             }
 
             if (options.DefaultMaxViews > options.MaxViews)

@@ -8,7 +8,6 @@ public sealed class SecretShareMetrics
     private readonly Counter<long> created;
     private readonly Counter<long> revealed;
     private readonly Counter<long> burned;
-    private readonly Counter<long> expiredOnRead;
     private readonly Counter<long> failedAttempts;
     private readonly Counter<long> rateLimited;
 
@@ -18,7 +17,6 @@ public sealed class SecretShareMetrics
         created = meter.CreateCounter<long>("secretshare.secrets.created", "{secret}", "Secrets created");
         revealed = meter.CreateCounter<long>("secretshare.secrets.revealed", "{view}", "Views taken by reveals");
         burned = meter.CreateCounter<long>("secretshare.secrets.burned", "{secret}", "Secrets deleted by their last view, by failed attempts or by their owner");
-        expiredOnRead = meter.CreateCounter<long>("secretshare.secrets.expired_on_read", "{secret}", "Reads that found a secret past its expiry before cleanup removed it");
         failedAttempts = meter.CreateCounter<long>("secretshare.access.failed_attempts", "{attempt}", "Requests with a wrong token");
         rateLimited = meter.CreateCounter<long>("secretshare.requests.rate_limited", "{request}", "Requests refused by a rate limit");
     }
@@ -29,8 +27,6 @@ public sealed class SecretShareMetrics
 
     /// <param name="reason"><c>last_view</c>, <c>failed_attempts</c> or <c>deleted</c>.</param>
     public void Burned(string reason) => burned.Add(1, new KeyValuePair<string, object?>("reason", reason));
-
-    public void ExpiredOnRead() => expiredOnRead.Add(1);
 
     public void FailedAttempt() => failedAttempts.Add(1);
 

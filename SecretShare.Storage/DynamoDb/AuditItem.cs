@@ -18,6 +18,9 @@ internal static class AuditItem
     public const string LastSeq = "last_seq";
     public const string LastHash = "last_hash";
     public const string Closed = "closed";
+    public const string FoldedViewed = "folded_viewed";
+    public const string FoldedExtended = "folded_extended";
+    public const string FoldedFailedAttempts = "folded_failed_attempts";
 
     // An event.
     public const string Type = "type";
@@ -75,7 +78,12 @@ internal static class AuditItem
         LastSeq: ToInt(item[LastSeq]),
         LastHash: item[LastHash].B.ToArray(),
         ExpiresAt: DateTimeOffset.FromUnixTimeSeconds(ToLong(item[ExpiresAt])),
-        Closed: item[Closed].BOOL == true);
+        Closed: item[Closed].BOOL == true,
+        Folded: new FoldedEvents(Count(item, FoldedViewed), Count(item, FoldedExtended), Count(item, FoldedFailedAttempts)));
+
+    // Heads written before trails were capped have no counts.
+    private static int Count(Dictionary<string, AttributeValue> item, string attribute) =>
+        item.TryGetValue(attribute, out var value) ? ToInt(value) : 0;
 
     public static SecretEvent ToEvent(Dictionary<string, AttributeValue> item) => new(
         SecretId: item[SecretId].S,

@@ -40,8 +40,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     {
         var state = secret.State;
         var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
-        var retainUntil = state.ExpiresAt + Retention;
-        var head = AuditItem.NewHead(state, retainUntil);
+        var head = AuditItem.NewHead(state, state.ExpiresAt + Retention);
         head[AuditItem.LastSeq] = Number(created.Seq);
         head[AuditItem.LastHash] = Binary(created.Hash);
         try
@@ -52,7 +51,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 [
                     new() { Put = new Put { TableName = table, Item = From(secret), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = Names(Id) } },
                     PutNew(head),
-                    PutNew(AuditItem.From(created, retainUntil)),
+                    PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
                 ],
             }, cancellationToken);
         }
@@ -60,7 +59,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         {
             // The SDK retries a call whose answer was lost (timeout, dropped connection); when the first attempt was
             // applied, the retry finds the item. It is this secret if it carries this secret's random manage hash.
-            var stored = await FindAsync(state.Id, cancellationToken);
+            var stored = await FindStoredAsync(state.Id, cancellationToken);
             if (stored is null || !CryptographicOperations.FixedTimeEquals(stored.ManageHash, state.ManageHash))
             {
                 throw;
@@ -68,119 +67,87 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }
     }
 
-    public async Task<SecretState?> FindAsync(string id, CancellationToken cancellationToken)
-    {
-        var response = await dynamoDb.GetItemAsync(new GetItemRequest
-        {
-            TableName = table,
-            Key = Key(id),
-            ConsistentRead = true,
-            ProjectionExpression = string.Join(", ", StateAttributes.Select(a => "#" + a)),
-            ExpressionAttributeNames = Names(StateAttributes),
-        }, cancellationToken);
-        return response.Item is { Count: > 0 } item ? ToState(item) : null;
-    }
+    public async Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await FindStoredAsync(id, cancellationToken) is { } state && state.IsLiveAt(now) ? state : null;
 
-    public async Task<RevealedSecret?> TryRevealAsync(string id, byte[] accessHash, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var change = await ApplyAsync(id, withCiphertext: true, (item, _) =>
+    public async Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
+        await ApplyAsync<RevealedSecret>(attempt.Id, withCiphertext: true, (item, _) =>
         {
-            if (Live(item, now) is not { } state || !CryptographicOperations.FixedTimeEquals(state.AccessHash, accessHash))
+            if (Live(item, attempt.Now) is not { } state)
             {
-                return null;
+                return SecretOutcome.Gone;
+            }
+
+            if (!Matches(state.AccessHash, attempt.TokenHash))
+            {
+                return CountFailure<RevealedSecret>(state, attempt);
             }
 
             var revealed = ToRevealed(item!) with { Views = state.Views + 1 };
+            var granted = SecretResult<RevealedSecret>.Granted(revealed);
             return revealed.Burned
-                ? new Change<RevealedSecret>(revealed, DeleteSecret(state), now, state.ExpiresAt,
+                ? new Change<RevealedSecret>(granted, DeleteSecret(state), attempt.Now, state,
                     new EventDraft(SecretEventTypes.Viewed, 0), new EventDraft(SecretEventTypes.Burned, 0, SecretEventDetails.LastView))
-                : new Change<RevealedSecret>(revealed, UpdateSecret(state, "SET #views = :views_next, #failed_attempts = :zero", new()
-                    {
-                        [":views_next"] = Number(revealed.Views),
-                        [":zero"] = Number(0),
-                    }), now, state.ExpiresAt,
+                : new Change<RevealedSecret>(granted, UpdateSecret(state, "SET #views = :views_next", new() { [":views_next"] = Number(revealed.Views) }),
+                    attempt.Now, state,
                     new EventDraft(SecretEventTypes.Viewed, revealed.ViewsRemaining));
         }, cancellationToken);
-        return change?.Result;
-    }
 
-    public async Task<int?> RecordFailedAttemptAsync(string id, DateTimeOffset now, int maxFailedAttempts, CancellationToken cancellationToken)
-    {
-        var change = await ApplyAsync(id, withCiphertext: false, (item, _) =>
+    public async Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
+        await ApplyAsync<SecretState>(attempt.Id, withCiphertext: false, (item, _) =>
         {
-            if (Live(item, now) is not { } state)
+            if (Live(item, attempt.Now) is not { } state)
             {
-                return null;
+                return SecretOutcome.Gone;
             }
 
-            var failed = state.FailedAttempts + 1;
-            return failed >= maxFailedAttempts
-                ? new Change<int>(failed, DeleteSecret(state), now, state.ExpiresAt,
-                    new EventDraft(SecretEventTypes.FailedAttempt, state.ViewsRemaining),
-                    new EventDraft(SecretEventTypes.Burned, state.ViewsRemaining, SecretEventDetails.FailedAttempts))
-                : new Change<int>(failed, UpdateSecret(state, "SET #failed_attempts = :failed_next", new() { [":failed_next"] = Number(failed) }),
-                    now, state.ExpiresAt, new EventDraft(SecretEventTypes.FailedAttempt, state.ViewsRemaining));
-        }, cancellationToken);
-        return change?.Result;
-    }
-
-    public async Task<SecretState?> TryExtendAsync(string id, byte[] accessHash, SecretExtension extension, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // DynamoDB cannot compute min(expiry + added, latest) in an update expression: it is computed from the
-        // consistent read and written on condition that nothing changed since.
-        var change = await ApplyAsync(id, withCiphertext: false, (item, _) =>
-        {
-            if (Live(item, now) is not { } state || !state.Extendable || !extension.FitsViews(state.MaxViews) ||
-                !CryptographicOperations.FixedTimeEquals(state.AccessHash, accessHash))
+            // The token first, so that a wrong token on a secret that is not extendable still counts.
+            if (!Matches(state.AccessHash, attempt.TokenHash))
             {
-                return null;
+                return CountFailure<SecretState>(state, attempt);
             }
 
-            var extended = state with
+            if (!state.Extendable)
             {
-                ExpiresAt = extension.ExtendExpiry(state.ExpiresAt),
-                MaxViews = state.MaxViews + extension.AddViews,
-                FailedAttempts = 0,
-            };
-            var values = new Dictionary<string, AttributeValue> { [":expires_next"] = Number(EpochSeconds(extended.ExpiresAt)), [":zero"] = Number(0) };
-            var update = "SET #expires_at = :expires_next, #failed_attempts = :zero";
+                return SecretOutcome.NotExtendable;
+            }
+
+            // DynamoDB cannot compute min(expiry + added, latest) in an update expression: it is computed from the
+            // consistent read and written on condition that nothing changed since.
+            if (extension.ApplyTo(state, attempt.Now) is not { } extended)
+            {
+                return SecretOutcome.OutOfBounds;
+            }
+
+            var values = new Dictionary<string, AttributeValue> { [":expires_next"] = Number(EpochSeconds(extended.ExpiresAt)) };
+            var update = "SET #expires_at = :expires_next";
             if (extended.MaxViews is { } maxViews)
             {
                 values[":max_next"] = Number(maxViews);
                 update += ", #max_views = :max_next";
             }
 
-            return new Change<SecretState>(extended, UpdateSecret(state, update, values), now, extended.ExpiresAt,
+            return new Change<SecretState>(SecretResult<SecretState>.Granted(extended), UpdateSecret(state, update, values), attempt.Now, extended,
                 new EventDraft(SecretEventTypes.Extended, extended.ViewsRemaining));
         }, cancellationToken);
-        if (change?.Appended is [var extended])
-        {
-            await ExtendEventRetentionAsync(id, extended.Seq - 1, change.RetainUntil(Retention), cancellationToken);
-        }
 
-        return change?.Result;
-    }
-
-    public async Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var change = await ApplyAsync(id, withCiphertext: false, (item, _) =>
+    public async Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
+        await ApplyAsync<DeletedBy>(attempt.Id, withCiphertext: false, (item, _) =>
         {
-            if (Live(item, now) is not { } state)
+            if (Live(item, attempt.Now) is not { } state)
             {
-                return null;
+                return SecretOutcome.Gone;
             }
 
-            var byCreator = CryptographicOperations.FixedTimeEquals(state.ManageHash, tokenHash);
-            if (!byCreator && !CryptographicOperations.FixedTimeEquals(state.AccessHash, tokenHash))
+            var byCreator = Matches(state.ManageHash, attempt.TokenHash);
+            if (!byCreator && !Matches(state.AccessHash, attempt.TokenHash))
             {
-                return null;
+                return CountFailure<DeletedBy>(state, attempt);
             }
 
-            return new Change<bool>(true, DeleteSecret(state), now, state.ExpiresAt,
+            return new Change<DeletedBy>(SecretResult<DeletedBy>.Granted(byCreator ? DeletedBy.Creator : DeletedBy.Recipient), DeleteSecret(state), attempt.Now, state,
                 new EventDraft(SecretEventTypes.Deleted, state.ViewsRemaining, byCreator ? SecretEventDetails.Creator : SecretEventDetails.Recipient));
         }, cancellationToken);
-        return change is not null;
-    }
 
     public async Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken)
     {
@@ -214,18 +181,58 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
             .Select(AuditItem.ToEvent)]);
     }
 
-    public Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ApplyAsync(id, withCiphertext: false, (_, head) => head is { } open && open.IsExpiredUnrecorded(now)
-            ? new Change<bool>(true, null, open.ExpiresAt, open.ExpiresAt, new EventDraft(SecretEventTypes.Expired, null, SecretEventDetails.Receipt))
-            : null, cancellationToken);
+    public async Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ApplyAsync<bool>(id, withCiphertext: false, (_, head) => head is { } open && open.IsExpiredUnrecorded(now)
+            ? new Change<bool>(SecretResult<bool>.Granted(true), null, open.ExpiresAt, null,
+                new EventDraft(SecretEventTypes.Expired, null, SecretEventDetails.Receipt))
+            : SecretOutcome.Gone, cancellationToken);
+
+    /// <summary>The stored secret, live or not, without the ciphertext; <c>null</c> when there is no item.</summary>
+    private async Task<SecretState?> FindStoredAsync(string id, CancellationToken cancellationToken)
+    {
+        var response = await dynamoDb.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = Key(id),
+            ConsistentRead = true,
+            ProjectionExpression = string.Join(", ", StateAttributes.Select(a => "#" + a)),
+            ExpressionAttributeNames = Names(StateAttributes),
+        }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? ToState(item) : null;
+    }
 
     /// <summary>
-    /// Reads the secret and its head, lets <paramref name="decide"/> plan the change, and applies it with its events in
-    /// one transaction; re-reads and decides again when a racing change got in first. <c>null</c> when the plan is
-    /// <c>null</c>: the secret is gone or a check failed.
+    /// A wrong token on a live secret. A passphrase-protected secret counts it in the same conditional transaction as any
+    /// other change, conditioned on the counter it read, so two racers can never both use the last attempt; at the limit
+    /// the secret is deleted. Elsewhere nothing is written: the access token has 256 bits, and counting would only let
+    /// anyone who saw the id destroy the secret.
     /// </summary>
-    private async Task<Change<T>?> ApplyAsync<T>(
-        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Change<T>?> decide, CancellationToken cancellationToken)
+    private Decision<T> CountFailure<T>(SecretState state, TokenAttempt attempt)
+    {
+        if (!state.PassphraseProtected)
+        {
+            return SecretResult<T>.WrongToken(null);
+        }
+
+        var failed = state.FailedAttempts + 1;
+        var denied = SecretResult<T>.WrongToken(Math.Max(0, attempt.MaxFailedAttempts - failed));
+        return failed >= attempt.MaxFailedAttempts
+            ? new Change<T>(denied, DeleteSecret(state), attempt.Now, state,
+                new EventDraft(SecretEventTypes.FailedAttempt, state.ViewsRemaining),
+                new EventDraft(SecretEventTypes.Burned, state.ViewsRemaining, SecretEventDetails.FailedAttempts))
+            : new Change<T>(denied, UpdateSecret(state, "SET #failed_attempts = :failed_next", new() { [":failed_next"] = Number(failed) }),
+                attempt.Now, state, new EventDraft(SecretEventTypes.FailedAttempt, state.ViewsRemaining));
+    }
+
+    private static bool Matches(byte[] storedHash, byte[] presentedHash) => CryptographicOperations.FixedTimeEquals(storedHash, presentedHash);
+
+    /// <summary>
+    /// Reads the secret and its head, lets <paramref name="decide"/> answer or plan the change, and applies a planned
+    /// change with its events in one transaction; re-reads and decides again when a racing change got in first, so the
+    /// answer always rests on the state the change was conditioned on.
+    /// </summary>
+    private async Task<SecretResult<T>> ApplyAsync<T>(
+        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Decision<T>> decide, CancellationToken cancellationToken)
     {
         var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)stripes.Length)];
         var inTurn = await stripe.WaitAsync(StripeWait, cancellationToken);
@@ -242,8 +249,8 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }
     }
 
-    private async Task<Change<T>?> ApplyInTurnAsync<T>(
-        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Change<T>?> decide, CancellationToken cancellationToken)
+    private async Task<SecretResult<T>> ApplyInTurnAsync<T>(
+        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Decision<T>> decide, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
@@ -264,14 +271,12 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 continue;
             }
 
-            if (decide(read.Item, read.Head) is not { } change)
+            switch (decide(read.Item, read.Head))
             {
-                return null;
-            }
-
-            if (await TryCommitAsync(id, read.Head, change, cancellationToken))
-            {
-                return change;
+                case Answer<T> answer:
+                    return answer.Result;
+                case Change<T> change when await TryCommitAsync(id, read.Head, change, cancellationToken):
+                    return change.Result;
             }
         }
     }
@@ -326,32 +331,37 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         // A secret stored before audit trails existed has no head: its changes are not recorded.
         if (head is not null)
         {
-            var retainUntil = change.RetainUntil(Retention);
-            var link = (Seq: head.LastSeq, Hash: head.LastHash);
-            foreach (var draft in change.Events)
-            {
-                var next = EventChain.Next(id, link, draft.Type, change.OccurredAt, draft.ViewsRemaining, draft.Detail);
-                change.Appended.Add(next);
-                items.Add(PutNew(AuditItem.From(next, retainUntil)));
-                link = (next.Seq, next.Hash);
-            }
+            var plan = EventChain.Append(head, change.OccurredAt, change.Events);
+            var terminal = SecretEventTypes.IsTerminal(change.Events[^1].Type);
+            var expiresAt = change.Secret?.ExpiresAt ?? head.ExpiresAt;
 
+            // Events never need a new TTL: theirs is the latest end the secret can reach, plus the retention. The head
+            // is written by every change, so its TTL follows the end: the terminal event, or else the expiry.
+            var eventsRetainUntil = (change.Secret?.ExpiresAtLimit ?? head.ExpiresAt) + Retention;
+            var headRetainUntil = (terminal ? change.OccurredAt : expiresAt) + Retention;
+            items.AddRange(plan.Events.Select(e => PutNew(AuditItem.From(e, eventsRetainUntil))));
             items.Add(new TransactWriteItem
             {
                 Update = new Update
                 {
                     TableName = eventsTable,
                     Key = AuditItem.Key(id, AuditItem.HeadSeq),
-                    UpdateExpression = "SET #last_seq = :seq, #last_hash = :hash, #expires_at = :expires, #closed = :closed, #retain_until = :retain, #last_request = :request",
+                    UpdateExpression = "SET #last_seq = :seq, #last_hash = :hash, #expires_at = :expires, #closed = :closed, #retain_until = :retain, " +
+                        "#folded_viewed = :folded_viewed, #folded_extended = :folded_extended, #folded_failed_attempts = :folded_failed_attempts, #last_request = :request",
                     ConditionExpression = "#last_seq = :expected AND #closed = :open",
-                    ExpressionAttributeNames = Names(AuditItem.LastSeq, AuditItem.LastHash, ExpiresAt, AuditItem.Closed, AuditItem.RetainUntil, LastRequest),
+                    ExpressionAttributeNames = Names(
+                        AuditItem.LastSeq, AuditItem.LastHash, ExpiresAt, AuditItem.Closed, AuditItem.RetainUntil,
+                        AuditItem.FoldedViewed, AuditItem.FoldedExtended, AuditItem.FoldedFailedAttempts, LastRequest),
                     ExpressionAttributeValues = new()
                     {
-                        [":seq"] = Number(link.Seq),
-                        [":hash"] = Binary(link.Hash),
-                        [":expires"] = Number(EpochSeconds(change.ExpiresAt)),
-                        [":closed"] = new AttributeValue { BOOL = change.IsTerminal },
-                        [":retain"] = Number(EpochSeconds(retainUntil)),
+                        [":seq"] = Number(plan.LastSeq),
+                        [":hash"] = Binary(plan.LastHash),
+                        [":expires"] = Number(EpochSeconds(expiresAt)),
+                        [":closed"] = new AttributeValue { BOOL = terminal },
+                        [":retain"] = Number(EpochSeconds(headRetainUntil)),
+                        [":folded_viewed"] = Number(plan.Folded.Viewed),
+                        [":folded_extended"] = Number(plan.Folded.Extended),
+                        [":folded_failed_attempts"] = Number(plan.Folded.FailedAttempts),
                         [":request"] = Binary(marker),
                         [":expected"] = Number(head.LastSeq),
                         [":open"] = new AttributeValue { BOOL = false },
@@ -382,34 +392,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     private static bool LostRace(TransactionCanceledException cancelled) =>
         cancelled.CancellationReasons is not { } reasons || reasons.All(r => r.Code is null or "None" or "ConditionalCheckFailed" or "TransactionConflict");
 
-    /// <summary>
-    /// After an extension moved the end of the secret, the earlier events' TTL moves with it, so the whole chain stays
-    /// until the new end plus the retention. Best effort after the commit: an item that is already gone stays gone.
-    /// </summary>
-    private Task ExtendEventRetentionAsync(string id, int lastEarlierSeq, DateTimeOffset retainUntil, CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(1, Math.Max(0, lastEarlierSeq)).Select(async seq =>
-        {
-            try
-            {
-                await dynamoDb.UpdateItemAsync(new UpdateItemRequest
-                {
-                    TableName = eventsTable,
-                    Key = AuditItem.Key(id, seq),
-                    UpdateExpression = "SET #retain_until = :retain",
-                    ConditionExpression = "attribute_exists(#seq) AND #retain_until < :retain",
-                    ExpressionAttributeNames = Names(AuditItem.RetainUntil, AuditItem.Seq),
-                    ExpressionAttributeValues = new() { [":retain"] = Number(EpochSeconds(retainUntil)) },
-                }, cancellationToken);
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                // Gone, or already retained at least that long.
-            }
-        }));
-
     /// <summary>The live state of a secret item, or <c>null</c> when it is gone, expired or exhausted.</summary>
     private static SecretState? Live(Dictionary<string, AttributeValue>? item, DateTimeOffset now) =>
-        item is not null && ToState(item) is { } state && !state.IsExpiredAt(now) && !state.IsExhausted ? state : null;
+        item is not null && ToState(item) is { } state && state.IsLiveAt(now) ? state : null;
 
     private TransactWriteItem UpdateSecret(SecretState state, string update, Dictionary<string, AttributeValue> values)
     {
@@ -457,17 +442,20 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         Put = new Put { TableName = eventsTable, Item = item, ConditionExpression = "attribute_not_exists(#seq)", ExpressionAttributeNames = Names(AuditItem.Seq) },
     };
 
-    private sealed record EventDraft(string Type, int? ViewsRemaining, string? Detail = null);
-
-    /// <summary>A planned change: its result, the secret's write (none for a recorded expiry) and the events it appends.</summary>
-    private sealed record Change<T>(T Result, TransactWriteItem? SecretWrite, DateTimeOffset OccurredAt, DateTimeOffset ExpiresAt, params EventDraft[] Events)
+    /// <summary>What a decision came to: an answer that writes nothing, or a change to commit.</summary>
+    private abstract record Decision<T>
     {
-        public bool IsTerminal => SecretEventTypes.IsTerminal(Events[^1].Type);
+        public static implicit operator Decision<T>(SecretResult<T> result) => new Answer<T>(result);
 
-        /// <summary>The events as written, filled in by the commit.</summary>
-        public List<SecretEvent> Appended { get; } = [];
-
-        /// <summary>Retention runs from the end of the secret: its terminal event, or else its expiry.</summary>
-        public DateTimeOffset RetainUntil(TimeSpan retention) => (IsTerminal ? OccurredAt : ExpiresAt) + retention;
+        public static implicit operator Decision<T>(SecretOutcome outcome) => new Answer<T>(outcome);
     }
+
+    private sealed record Answer<T>(SecretResult<T> Result) : Decision<T>;
+
+    /// <summary>
+    /// A planned change: its result, the secret's write (none for a recorded expiry), the secret as it will be (none for
+    /// a recorded expiry) and the events it appends.
+    /// </summary>
+    private sealed record Change<T>(
+        SecretResult<T> Result, TransactWriteItem? SecretWrite, DateTimeOffset OccurredAt, SecretState? Secret, params EventDraft[] Events) : Decision<T>;
 }

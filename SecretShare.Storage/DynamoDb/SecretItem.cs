@@ -13,6 +13,7 @@ internal static class SecretItem
     public const string ManageHash = "manage_hash";
     public const string CreatedAt = "created_at";
     public const string ExpiresAt = "expires_at";
+    public const string ExpiresAtLimit = "expires_at_limit";
     public const string MaxViews = "max_views";
     public const string Views = "views";
     public const string FailedAttempts = "failed_attempts";
@@ -28,7 +29,7 @@ internal static class SecretItem
 
     /// <summary>All attributes but the ciphertext: what a metadata read needs.</summary>
     public static readonly string[] StateAttributes =
-        [Id, AccessHash, ManageHash, CreatedAt, ExpiresAt, MaxViews, Views, FailedAttempts, Extendable, PassphraseProtected];
+        [Id, AccessHash, ManageHash, CreatedAt, ExpiresAt, ExpiresAtLimit, MaxViews, Views, FailedAttempts, Extendable, PassphraseProtected];
 
     public static Dictionary<string, AttributeValue> Key(string id) => new() { [Id] = new AttributeValue { S = id } };
 
@@ -43,6 +44,7 @@ internal static class SecretItem
             [ManageHash] = Binary(state.ManageHash),
             [CreatedAt] = new() { S = state.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
             [ExpiresAt] = Number(EpochSeconds(state.ExpiresAt)),
+            [ExpiresAtLimit] = Number(EpochSeconds(state.ExpiresAtLimit)),
             [Views] = Number(state.Views),
             [FailedAttempts] = Number(state.FailedAttempts),
             [Extendable] = new() { BOOL = state.Extendable },
@@ -56,17 +58,26 @@ internal static class SecretItem
         return item;
     }
 
-    public static SecretState ToState(Dictionary<string, AttributeValue> item) => new(
-        Id: item[Id].S,
-        AccessHash: item[AccessHash].B.ToArray(),
-        ManageHash: item[ManageHash].B.ToArray(),
-        CreatedAt: DateTimeOffset.Parse(item[CreatedAt].S, CultureInfo.InvariantCulture),
-        ExpiresAt: FromEpochSeconds(item[ExpiresAt]),
-        MaxViews: item.TryGetValue(MaxViews, out var maxViews) ? ToInt(maxViews) : null,
-        Views: ToInt(item[Views]),
-        FailedAttempts: ToInt(item[FailedAttempts]),
-        Extendable: item[Extendable].BOOL == true,
-        PassphraseProtected: item[PassphraseProtected].BOOL == true);
+    public static SecretState ToState(Dictionary<string, AttributeValue> item)
+    {
+        var createdAt = DateTimeOffset.Parse(item[CreatedAt].S, CultureInfo.InvariantCulture);
+        var expiresAt = FromEpochSeconds(item[ExpiresAt]);
+        var extendable = item[Extendable].BOOL == true;
+        return new(
+            Id: item[Id].S,
+            AccessHash: item[AccessHash].B.ToArray(),
+            ManageHash: item[ManageHash].B.ToArray(),
+            CreatedAt: createdAt,
+            ExpiresAt: expiresAt,
+            ExpiresAtLimit: item.TryGetValue(ExpiresAtLimit, out var limit)
+                ? FromEpochSeconds(limit)
+                : SecretState.LegacyExpiresAtLimit(createdAt, expiresAt, extendable),
+            MaxViews: item.TryGetValue(MaxViews, out var maxViews) ? ToInt(maxViews) : null,
+            Views: ToInt(item[Views]),
+            FailedAttempts: ToInt(item[FailedAttempts]),
+            Extendable: extendable,
+            PassphraseProtected: item[PassphraseProtected].BOOL == true);
+    }
 
     public static RevealedSecret ToRevealed(Dictionary<string, AttributeValue> item) => new(
         Ciphertext: item[EncryptedData].B.ToArray(),

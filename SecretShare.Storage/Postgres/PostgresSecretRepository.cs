@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,49 +6,18 @@ using SecretShare.Storage.Secrets;
 namespace SecretShare.Storage.Postgres;
 
 /// <summary>
-/// PostgreSQL storage. The hot paths (create, read, reveal) are plain Npgsql commands: EF Core's per-call
-/// overhead cost more CPU than the database did (docs/performance.md). Operations that change a row, possibly delete
-/// it, and append their events run as one Npgsql batch, which PostgreSQL executes as one implicit transaction in a
-/// single round trip; <c>secret_audit_append</c> (migration 0002) and <c>secret_audit_append_view</c> (0003) compute the
-/// hash chain in the database, under the head's row lock; a new chain's first event is hashed here. Extend,
-/// which is rare, goes through EF Core in an explicit transaction.
+/// PostgreSQL storage, in plain Npgsql commands (EF Core's per-call overhead cost more CPU than the database did,
+/// docs/performance.md). Creation is one batch: the row, the audit head and the 'created' event hashed in C#
+/// (<see cref="EventChain"/>); PostgreSQL runs a batch as one implicit transaction in one round trip. Reveal, extend
+/// and delete are each one call of a function of migration 0004 that locks the secret's row, compares the token, and
+/// makes the change or counts the failed attempt, with its events: one decision, one round trip, whose answer says
+/// what happened.
 /// </summary>
-internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSource dataSource, IOptions<StorageOptions> options)
-    : ISecretRepository
+internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOptions<StorageOptions> options) : ISecretRepository
 {
-    // Takes a view only while the token matches, the secret is live and views are left; the row lock
-    // serialises racing reveals and the second statement deletes the row once the last view is taken. The first
-    // appends 'viewed', and 'burned' too when no view is left (migration 0003), so the delete has no event of its own.
-    private const string RevealSql = """
-        WITH revealed AS (
-            UPDATE secrets SET views = views + 1, failed_attempts = 0
-            WHERE id = $1 AND access_hash = $2 AND expires_at > $3 AND (max_views IS NULL OR views < max_views)
-            RETURNING id, encrypted_data, max_views, views, expires_at)
-        SELECT encrypted_data, max_views, views, expires_at,
-               secret_audit_append_view(id, $3, max_views - views, expires_at, $4)
-        FROM revealed
-        """;
-
-    private const string DeleteBurnedSql = "DELETE FROM secrets WHERE id = $1 AND views >= max_views";
-
-    private const string FailedAttemptSql = """
-        WITH failed AS (
-            UPDATE secrets SET failed_attempts = failed_attempts + 1
-            WHERE id = $1 AND expires_at > $2
-            RETURNING id, failed_attempts, max_views - views AS views_remaining, expires_at)
-        SELECT failed_attempts, secret_audit_append(id, 'failed_attempt', $2, views_remaining, NULL, expires_at, $3)
-        FROM failed
-        """;
-
-    private const string DeleteExhaustedSql = """
-        WITH exhausted AS (DELETE FROM secrets WHERE id = $1 AND failed_attempts >= $2 RETURNING id, max_views - views AS views_remaining, expires_at)
-        SELECT secret_audit_append(id, 'burned', $3, views_remaining, 'failed_attempts', expires_at, $4) FROM exhausted
-        """;
-
-    // The statement EF Core generated for SaveChanges of one SecretRow, column for column.
     private const string InsertSql = """
-        INSERT INTO secrets (id, access_hash, created_at, encrypted_data, expires_at, extendable, failed_attempts, manage_hash, max_views, passphrase_protected, views)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        INSERT INTO secrets (id, access_hash, created_at, encrypted_data, expires_at, expires_at_limit, extendable, failed_attempts, manage_hash, max_views, passphrase_protected, views)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
         """;
 
     // A new chain needs no lock or read: the head and the 'created' event (hashed in C#, EventChain) are plain inserts.
@@ -63,28 +31,26 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """;
 
-    private const string FindSql = """
-        SELECT id, access_hash, manage_hash, created_at, expires_at, max_views, views, failed_attempts, extendable, passphrase_protected
+    private const string FindLiveSql = """
+        SELECT id, access_hash, manage_hash, created_at, expires_at, expires_at_limit, max_views, views, failed_attempts, extendable, passphrase_protected
         FROM secrets
-        WHERE id = $1
+        WHERE id = $1 AND expires_at > $2 AND (max_views IS NULL OR views < max_views)
         """;
 
-    private const string AppendExtendedSql = """
-        SELECT secret_audit_append(id, 'extended', {0}, max_views - views, NULL, expires_at, {1}) FROM secrets WHERE id = {2}
-        """;
+    // The columns of secret_decision, in order.
+    private const string DecisionColumns =
+        "outcome, attempts_remaining, encrypted_data, created_at, expires_at, max_views, views, extendable, passphrase_protected, deleted_by";
 
-    private const string DeleteSql = """
-        WITH deleted AS (
-            DELETE FROM secrets
-            WHERE id = $1 AND expires_at > $3 AND (access_hash = $2 OR manage_hash = $2)
-            RETURNING id, max_views - views AS views_remaining, expires_at, manage_hash = $2 AS by_creator)
-        SELECT secret_audit_append(id, 'deleted', $3, views_remaining, CASE WHEN by_creator THEN 'creator' ELSE 'recipient' END, expires_at, $4)
-        FROM deleted
-        """;
+    private const string RevealSql = $"SELECT {DecisionColumns} FROM secret_reveal($1, $2, $3, $4, $5)";
+
+    private const string ExtendSql = $"SELECT {DecisionColumns} FROM secret_extend($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+    private const string DeleteSql = $"SELECT {DecisionColumns} FROM secret_delete($1, $2, $3, $4, $5)";
 
     // One statement, so the head and the events come from one snapshot even while events are appended.
     private const string ReadTrailSql = """
         SELECT h.manage_hash, h.last_seq, h.last_hash, h.expires_at, h.closed,
+               h.folded_viewed, h.folded_extended, h.folded_failed_attempts,
                e.seq, e.type, e.occurred_at, e.views_remaining, e.detail, e.prev_hash, e.hash
         FROM secret_audit_heads h
         LEFT JOIN secret_events e ON e.secret_id = h.secret_id
@@ -104,19 +70,10 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
     {
         var state = secret.State;
         await using var batch = dataSource.CreateBatch();
-        var command = new NpgsqlBatchCommand(InsertSql);
-        command.Parameters.Add(Text(state.Id));
-        command.Parameters.Add(Bytes(state.AccessHash));
-        command.Parameters.Add(Time(state.CreatedAt));
-        command.Parameters.Add(Bytes(secret.Ciphertext));
-        command.Parameters.Add(Time(state.ExpiresAt));
-        command.Parameters.Add(Bool(state.Extendable));
-        command.Parameters.Add(Int(state.FailedAttempts));
-        command.Parameters.Add(Bytes(state.ManageHash));
-        command.Parameters.Add(NullableInt(state.MaxViews));
-        command.Parameters.Add(Bool(state.PassphraseProtected));
-        command.Parameters.Add(Int(state.Views));
-        batch.BatchCommands.Add(command);
+        batch.BatchCommands.Add(Command(
+            InsertSql, Text(state.Id), Bytes(state.AccessHash), Time(state.CreatedAt), Bytes(secret.Ciphertext), Time(state.ExpiresAt),
+            Time(state.ExpiresAtLimit), Bool(state.Extendable), Int(state.FailedAttempts), Bytes(state.ManageHash), NullableInt(state.MaxViews),
+            Bool(state.PassphraseProtected), Int(state.Views)));
         var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
         batch.BatchCommands.Add(Command(
             InsertHeadSql, Text(state.Id), Bytes(state.ManageHash), Int(created.Seq), Bytes(created.Hash), Time(state.ExpiresAt), Interval(Retention)));
@@ -126,10 +83,11 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<SecretState?> FindAsync(string id, CancellationToken cancellationToken)
+    public async Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(FindSql);
+        await using var command = dataSource.CreateCommand(FindLiveSql);
         command.Parameters.Add(Text(id));
+        command.Parameters.Add(Time(now));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -142,73 +100,58 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
             ManageHash: reader.GetFieldValue<byte[]>(2),
             CreatedAt: reader.GetFieldValue<DateTimeOffset>(3),
             ExpiresAt: reader.GetFieldValue<DateTimeOffset>(4),
-            MaxViews: reader.IsDBNull(5) ? null : reader.GetInt32(5),
-            Views: reader.GetInt32(6),
-            FailedAttempts: reader.GetInt32(7),
-            Extendable: reader.GetBoolean(8),
-            PassphraseProtected: reader.GetBoolean(9));
+            ExpiresAtLimit: reader.GetFieldValue<DateTimeOffset>(5),
+            MaxViews: reader.IsDBNull(6) ? null : reader.GetInt32(6),
+            Views: reader.GetInt32(7),
+            FailedAttempts: reader.GetInt32(8),
+            Extendable: reader.GetBoolean(9),
+            PassphraseProtected: reader.GetBoolean(10));
     }
 
-    public async Task<RevealedSecret?> TryRevealAsync(string id, byte[] accessHash, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(RevealSql, Text(id), Bytes(accessHash), Time(now), Interval(Retention)));
-        batch.BatchCommands.Add(Command(DeleteBurnedSql, Text(id)));
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new RevealedSecret(
-            Ciphertext: reader.GetFieldValue<byte[]>(0),
-            MaxViews: reader.IsDBNull(1) ? null : reader.GetInt32(1),
-            Views: reader.GetInt32(2),
-            ExpiresAt: reader.GetFieldValue<DateTimeOffset>(3));
+        await using var command = Decide(RevealSql, attempt);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
+            ? SecretResult<RevealedSecret>.Granted(new RevealedSecret(
+                Ciphertext: reader.GetFieldValue<byte[]>(2),
+                MaxViews: reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                Views: reader.GetInt32(6),
+                ExpiresAt: reader.GetFieldValue<DateTimeOffset>(4)))
+            : Failed<RevealedSecret>(reader);
     }
 
-    public async Task<int?> RecordFailedAttemptAsync(string id, DateTimeOffset now, int maxFailedAttempts, CancellationToken cancellationToken)
+    public async Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(FailedAttemptSql, Text(id), Time(now), Interval(Retention)));
-        batch.BatchCommands.Add(Command(DeleteExhaustedSql, Text(id), Int(maxFailedAttempts), Time(now), Interval(Retention)));
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetInt32(0) : null;
+        await using var command = Decide(ExtendSql, attempt);
+        command.Parameters.Add(Interval(extension.AddTime));
+        command.Parameters.Add(Int(extension.AddViews));
+        command.Parameters.Add(Interval(extension.MaxExpiresIn));
+        command.Parameters.Add(Int(extension.ViewsLimit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
+            ? SecretResult<SecretState>.Granted(new SecretState(
+                Id: attempt.Id,
+                AccessHash: attempt.TokenHash,
+                ManageHash: [],
+                CreatedAt: reader.GetFieldValue<DateTimeOffset>(3),
+                ExpiresAt: reader.GetFieldValue<DateTimeOffset>(4),
+                ExpiresAtLimit: default,
+                MaxViews: reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                Views: reader.GetInt32(6),
+                FailedAttempts: 0,
+                Extendable: reader.GetBoolean(7),
+                PassphraseProtected: reader.GetBoolean(8)))
+            : Failed<SecretState>(reader);
     }
 
-    public async Task<SecretState?> TryExtendAsync(string id, byte[] accessHash, SecretExtension extension, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken)
     {
-        var (addSeconds, addViews, latest, viewsLimit) =
-            (extension.AddTime.TotalSeconds, extension.AddViews, extension.LatestExpiry, extension.ViewsLimit);
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.Secrets
-            .Where(s => s.Id == id && s.AccessHash == accessHash && s.ExpiresAt > now && s.Extendable
-                && (addViews == 0 || (s.MaxViews != null && s.MaxViews + addViews <= viewsLimit)))
-            .ExecuteUpdateAsync(update => update
-                .SetProperty(s => s.ExpiresAt, s => s.ExpiresAt.AddSeconds(addSeconds) < latest ? s.ExpiresAt.AddSeconds(addSeconds) : latest)
-                .SetProperty(s => s.MaxViews, s => s.MaxViews + addViews)
-                .SetProperty(s => s.FailedAttempts, 0), cancellationToken);
-
-        // Zero rows means one of the conditions failed: the caller reads the state to say which.
-        if (updated == 0)
-        {
-            return null;
-        }
-
-        await db.Database.ExecuteSqlRawAsync(AppendExtendedSql, [now, Retention, id], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return await FindAsync(id, cancellationToken);
-    }
-
-    public async Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(DeleteSql, Text(id), Bytes(tokenHash), Time(now), Interval(Retention)));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken);
+        await using var command = Decide(DeleteSql, attempt);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
+            ? SecretResult<DeletedBy>.Granted(reader.GetString(9) == SecretEventDetails.Creator ? DeletedBy.Creator : DeletedBy.Recipient)
+            : Failed<DeletedBy>(reader);
     }
 
     public async Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken)
@@ -222,13 +165,14 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
         {
             head ??= new AuditHead(
                 id, reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4));
-            if (!reader.IsDBNull(5))
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4),
+                new FoldedEvents(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+            if (!reader.IsDBNull(8))
             {
                 events.Add(new SecretEvent(
-                    id, reader.GetInt32(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
-                    reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.GetFieldValue<byte[]>(10), reader.GetFieldValue<byte[]>(11)));
+                    id, reader.GetInt32(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10),
+                    reader.IsDBNull(11) ? null : reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetString(12),
+                    reader.GetFieldValue<byte[]>(13), reader.GetFieldValue<byte[]>(14)));
             }
         }
 
@@ -237,10 +181,44 @@ internal sealed class PostgresSecretRepository(SecretsDbContext db, NpgsqlDataSo
 
     public async Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command(RecordExpirySql, Text(id), Time(now), Interval(Retention)));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand(RecordExpirySql);
+        command.Parameters.Add(Text(id));
+        command.Parameters.Add(Time(now));
+        command.Parameters.Add(Interval(Retention));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>A call of one of the decision functions, with the parameters they all start with.</summary>
+    private NpgsqlCommand Decide(string sql, TokenAttempt attempt)
+    {
+        var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(Text(attempt.Id));
+        command.Parameters.Add(Bytes(attempt.TokenHash));
+        command.Parameters.Add(Time(attempt.Now));
+        command.Parameters.Add(Int(attempt.MaxFailedAttempts));
+        command.Parameters.Add(Interval(Retention));
+        return command;
+    }
+
+    private static async Task<SecretOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken)
+            ? Outcome(reader.GetString(0))
+            : throw new InvalidOperationException("A decision function returned no row.");
+
+    /// <summary>A decision other than granted, with the attempts left after a counted wrong token.</summary>
+
+    private static SecretResult<T> Failed<T>(NpgsqlDataReader reader) =>
+        new(Outcome(reader.GetString(0)), AttemptsRemaining: reader.IsDBNull(1) ? null : reader.GetInt32(1));
+
+    private static SecretOutcome Outcome(string outcome) => outcome switch
+    {
+        "granted" => SecretOutcome.Granted,
+        "gone" => SecretOutcome.Gone,
+        "wrong_token" => SecretOutcome.WrongToken,
+        "not_extendable" => SecretOutcome.NotExtendable,
+        "out_of_bounds" => SecretOutcome.OutOfBounds,
+        _ => throw new InvalidOperationException($"Unknown decision '{outcome}'."),
+    };
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {

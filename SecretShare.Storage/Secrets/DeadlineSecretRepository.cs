@@ -11,20 +11,17 @@ internal sealed class DeadlineSecretRepository(ISecretRepository inner, TimeSpan
     public Task CreateAsync(NewSecret secret, CancellationToken cancellationToken) =>
         RunAsync(token => inner.CreateAsync(secret, token), cancellationToken);
 
-    public Task<SecretState?> FindAsync(string id, CancellationToken cancellationToken) =>
-        RunAsync(token => inner.FindAsync(id, token), cancellationToken);
+    public Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(token => inner.FindLiveAsync(id, now, token), cancellationToken);
 
-    public Task<RevealedSecret?> TryRevealAsync(string id, byte[] accessHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(token => inner.TryRevealAsync(id, accessHash, now, token), cancellationToken);
+    public Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
+        RunAsync(token => inner.RevealAsync(attempt, token), cancellationToken);
 
-    public Task<int?> RecordFailedAttemptAsync(string id, DateTimeOffset now, int maxFailedAttempts, CancellationToken cancellationToken) =>
-        RunAsync(token => inner.RecordFailedAttemptAsync(id, now, maxFailedAttempts, token), cancellationToken);
+    public Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
+        RunAsync(token => inner.ExtendAsync(attempt, extension, token), cancellationToken);
 
-    public Task<SecretState?> TryExtendAsync(string id, byte[] accessHash, SecretExtension extension, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(token => inner.TryExtendAsync(id, accessHash, extension, now, token), cancellationToken);
-
-    public Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(token => inner.TryDeleteAsync(id, tokenHash, now, token), cancellationToken);
+    public Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
+        RunAsync(token => inner.DeleteAsync(attempt, token), cancellationToken);
 
     public Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken) =>
         RunAsync(token => inner.ReadAuditTrailAsync(id, token), cancellationToken);

@@ -47,6 +47,45 @@ public static class EventChain
             ComputeHash(previous.Hash, secretId, seq, type, occurredAt, viewsRemaining, detail));
     }
 
+    /// <summary>
+    /// The events that one state change appends to the trail of <paramref name="head"/>, with the head's new last link
+    /// and folded counts: a non-terminal event that would take one of the last two places of
+    /// <see cref="AuditTrail.MaxEvents"/> is counted instead, and a terminal event is preceded by a <c>folded</c> event
+    /// when anything was counted. The same rule as <c>secret_audit_record</c> (migration 0004).
+    /// </summary>
+    public static AppendPlan Append(AuditHead head, DateTimeOffset occurredAt, params EventDraft[] drafts)
+    {
+        var events = new List<SecretEvent>();
+        var link = (Seq: head.LastSeq, Hash: head.LastHash);
+        var folded = head.Folded;
+        foreach (var draft in drafts)
+        {
+            var terminal = SecretEventTypes.IsTerminal(draft.Type);
+            if (!terminal && link.Seq >= AuditTrail.MaxEvents - 2)
+            {
+                folded = folded.Add(draft.Type);
+                continue;
+            }
+
+            if (terminal && folded.Any)
+            {
+                Add(SecretEventTypes.Folded, draft.ViewsRemaining, folded.Detail);
+                folded = FoldedEvents.None;
+            }
+
+            Add(draft.Type, draft.ViewsRemaining, draft.Detail);
+        }
+
+        return new AppendPlan(events, link.Seq, link.Hash, folded);
+
+        void Add(string type, int? viewsRemaining, string? detail)
+        {
+            var next = Next(head.SecretId, link, type, occurredAt, viewsRemaining, detail);
+            events.Add(next);
+            link = (next.Seq, next.Hash);
+        }
+    }
+
     /// <summary>Checks that the events run 1..n without gaps, each hash is right, each links to the one before, and the head names the last.</summary>
     public static ChainVerdict Verify(AuditTrail trail)
     {
@@ -81,3 +120,9 @@ public static class EventChain
             : ChainVerdict.Broken($"Event {link.Seq} is not the last event that was recorded.");
     }
 }
+
+/// <summary>An event to append: its type, the views left after the change, and its detail.</summary>
+public sealed record EventDraft(string Type, int? ViewsRemaining, string? Detail = null);
+
+/// <summary>What <see cref="EventChain.Append"/> planned: the events to write and the head's new state.</summary>
+public sealed record AppendPlan(IReadOnlyList<SecretEvent> Events, int LastSeq, byte[] LastHash, FoldedEvents Folded);

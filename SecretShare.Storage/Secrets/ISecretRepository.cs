@@ -1,39 +1,52 @@
 namespace SecretShare.Storage.Secrets;
 
 /// <summary>
-/// Secret storage. Every state change is one atomic conditional operation, so the guarantees of SPEC section 3
-/// hold however many requests race. A <c>Try</c> method returns <c>null</c>/<c>false</c> when any of its
-/// conditions fails; the caller then reads the state to tell the user why. Every state change appends its events to the
-/// secret's hash chain atomically with the change itself (docs/design.md, "Events").
+/// Secret storage. Every operation that presents a token is ONE atomic decision where the data is: it compares the
+/// token, checks that the secret is live, makes the change or counts the failed attempt, and appends the events, all
+/// in one conditional step, so the guarantees of SPEC section 3 hold however many requests race and whichever API
+/// instance serves them. The result says what happened; nobody reads the state again to find out
+/// (docs/design.md, "Tokens and attempts" and "Events").
 /// </summary>
 public interface ISecretRepository
 {
     Task CreateAsync(NewSecret secret, CancellationToken cancellationToken);
 
-    /// <summary>The stored state, expired or not, without the ciphertext; <c>null</c> when no row exists.</summary>
-    Task<SecretState?> FindAsync(string id, CancellationToken cancellationToken);
+    /// <summary>The state of a live secret (not expired at <paramref name="now"/>, a view left), without the ciphertext; else <c>null</c>.</summary>
+    Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes one view if the access hash matches, the secret has not expired and a view is left; resets the
-    /// failed-attempt counter; deletes the secret when this was the last view.
+    /// With the access token: takes one view, and deletes the secret when that was the last view. With a wrong token: <see cref="SecretOutcome.WrongToken"/>, counted on a passphrase-protected secret.
     /// </summary>
-    Task<RevealedSecret?> TryRevealAsync(string id, byte[] accessHash, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Counts one failed attempt on a live secret and deletes it when the count reaches <paramref name="maxFailedAttempts"/>.
-    /// Returns the count after this attempt, or <c>null</c> when the secret is gone.
+    /// With the access token: applies the extension, or answers <see cref="SecretOutcome.NotExtendable"/> /
+    /// <see cref="SecretOutcome.OutOfBounds"/> without writing. With a wrong token: as <see cref="RevealAsync"/>.
     /// </summary>
-    Task<int?> RecordFailedAttemptAsync(string id, DateTimeOffset now, int maxFailedAttempts, CancellationToken cancellationToken);
+    Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken);
 
-    /// <summary>Applies the extension if the access hash matches, the secret is live and extendable, and the views fit.</summary>
-    Task<SecretState?> TryExtendAsync(string id, byte[] accessHash, SecretExtension extension, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>With the access or the manage token: deletes the secret and says which token it was. A wrong token: as <see cref="RevealAsync"/>.</summary>
+    Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a live secret whose access or manage hash matches <paramref name="tokenHash"/>.</summary>
-    Task<bool> TryDeleteAsync(string id, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>The audit head and all events of a secret, live or gone, until its retention ends; <c>null</c> when none.</summary>
+    /// <summary>
+    /// The audit head and all events of a secret, live or gone, until its retention ends (at most
+    /// <see cref="AuditTrail.MaxEvents"/>); <c>null</c> when there is no head.
+    /// </summary>
     Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Appends the <c>expired</c> event to an open chain whose secret expired at or before <paramref name="now"/>.</summary>
     Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One presented token: the hash of what the caller sent, the time of the request, and how many wrong tokens a
+/// passphrase-protected secret survives.
+/// </summary>
+public sealed record TokenAttempt(string Id, byte[] TokenHash, DateTimeOffset Now, int MaxFailedAttempts);
+
+/// <summary>Which token deleted a secret.</summary>
+public enum DeletedBy
+{
+    Creator,
+    Recipient,
 }

@@ -11,6 +11,9 @@ public static class SecretEventTypes
     public const string Burned = "burned";
     public const string Expired = "expired";
 
+    /// <summary>Records the events a full trail counted instead of appending (<see cref="FoldedEvents"/>).</summary>
+    public const string Folded = "folded";
+
     /// <summary>An event after which nothing more can happen to the secret.</summary>
     public static bool IsTerminal(string type) => type is Deleted or Burned or Expired;
 }
@@ -35,13 +38,48 @@ public sealed record SecretEvent(
 
 /// <summary>
 /// The per-secret record that outlives the secret until its retention ends: the manage token's hash (to authorise
-/// receipts) and the chain's last link, so a truncated chain is noticed.
+/// receipts), the chain's last link, so a truncated chain is noticed, and the events a full trail counted instead of
+/// appending.
 /// </summary>
-public sealed record AuditHead(string SecretId, byte[] ManageHash, int LastSeq, byte[] LastHash, DateTimeOffset ExpiresAt, bool Closed)
+public sealed record AuditHead(
+    string SecretId, byte[] ManageHash, int LastSeq, byte[] LastHash, DateTimeOffset ExpiresAt, bool Closed, FoldedEvents Folded)
 {
     /// <summary>The secret expired without a terminal event being recorded yet (cleanup or TTL has not said so).</summary>
     public bool IsExpiredUnrecorded(DateTimeOffset now) => !Closed && ExpiresAt <= now;
 }
 
+/// <summary>
+/// Non-terminal events that a trail at <see cref="AuditTrail.MaxEvents"/> counts on its head instead of appending; the
+/// terminal event is preceded by one <c>folded</c> event whose detail lists them (<see cref="Detail"/>).
+/// </summary>
+public sealed record FoldedEvents(int Viewed, int Extended, int FailedAttempts)
+{
+    public static FoldedEvents None { get; } = new(0, 0, 0);
+
+    public bool Any => Viewed + Extended + FailedAttempts > 0;
+
+    public FoldedEvents Add(string type) => type switch
+    {
+        SecretEventTypes.Viewed => this with { Viewed = Viewed + 1 },
+        SecretEventTypes.Extended => this with { Extended = Extended + 1 },
+        _ => this with { FailedAttempts = FailedAttempts + 1 },
+    };
+
+    /// <summary><c>viewed:N extended:N failed_attempt:N</c>, leaving out zeros; the same text as <c>secret_audit_record</c> (migration 0004).</summary>
+    public string Detail => string.Join(' ', new[]
+    {
+        Viewed > 0 ? $"{SecretEventTypes.Viewed}:{Viewed}" : null,
+        Extended > 0 ? $"{SecretEventTypes.Extended}:{Extended}" : null,
+        FailedAttempts > 0 ? $"{SecretEventTypes.FailedAttempt}:{FailedAttempts}" : null,
+    }.OfType<string>());
+}
+
 /// <summary>A head and its events in sequence order, read at one point in time.</summary>
-public sealed record AuditTrail(AuditHead Head, IReadOnlyList<SecretEvent> Events);
+public sealed record AuditTrail(AuditHead Head, IReadOnlyList<SecretEvent> Events)
+{
+    /// <summary>
+    /// The most events one trail holds. Non-terminal events stop being appended one by one when they would take one of
+    /// the last two places, which stay for a <c>folded</c> event and the terminal one (migration 0004 has the same 100).
+    /// </summary>
+    public const int MaxEvents = 100;
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SecretShare.Tests.Infrastructure;
 
 namespace SecretShare.Tests.Api;
@@ -38,4 +39,31 @@ public sealed class DynamoDbEventsTests(PrivateDynamoDbFixture fixture) : Events
     // DynamoDB Local's TTL really deletes expired items, within seconds on a server of its own (4-18 s measured alone).
     protected override Task RemoveTrailsPastRetentionAsync(string id) => ExternalProcess.WaitUntilAsync(
         async () => await Fixture.CountAuditItemsAsync(id) == 0, TimeSpan.FromSeconds(120), "TTL to delete the audit trail");
+
+    [Fact]
+    public async Task An_extension_rewrites_no_earlier_event_however_long_the_trail()
+    {
+        var secret = await Fixture.Client.CreateAsync(new() { ["maxViews"] = null, ["extendable"] = true, ["expiresInSeconds"] = 3600 });
+        for (var i = 0; i < 30; i++)
+        {
+            await (await Fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        }
+
+        var before = await EventTtlsAsync(secret.Id);
+        var extended = await (await Fixture.Client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 7200)).AssertOkAsync();
+        var after = await EventTtlsAsync(secret.Id);
+
+        // The extension added one event and changed no earlier one: one transaction, whatever the trail holds.
+        Assert.Equal(before.Count + 1, after.Count);
+        Assert.All(before, e => Assert.Equal(e.Value, after[e.Key]));
+
+        // Every event is kept at least as long as the head will be: the secret's new end plus the retention.
+        var newEnd = extended["expiresAt"]!.GetValue<DateTimeOffset>().AddDays(7).ToUnixTimeSeconds();
+        Assert.All(after.Values, ttl => Assert.True(ttl >= newEnd, $"event TTL {ttl} before the head's {newEnd}"));
+    }
+
+    private async Task<Dictionary<int, long>> EventTtlsAsync(string id) =>
+        (await Fixture.ReadAuditItemsAsync(id))
+            .Where(item => item["seq"].N != "0")
+            .ToDictionary(item => int.Parse(item["seq"].N, CultureInfo.InvariantCulture), item => long.Parse(item["retain_until"].N, CultureInfo.InvariantCulture));
 }

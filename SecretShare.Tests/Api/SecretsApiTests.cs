@@ -206,9 +206,9 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_wrong_token_counts_an_attempt_and_a_successful_reveal_resets_the_count()
+    public async Task A_wrong_token_counts_an_attempt_and_a_successful_reveal_does_not_reset_the_count()
     {
-        var secret = await Client.CreateAsync(new() { ["maxViews"] = 5 });
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = 5, ["passphraseProtected"] = true });
 
         foreach (var expected in new[] { 4, 3 })
         {
@@ -218,14 +218,14 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
 
         await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
 
-        var afterReset = await (await Client.RevealAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(4, afterReset["attemptsRemaining"]!.GetValue<int>());
+        var afterReveal = await (await Client.RevealAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(2, afterReveal["attemptsRemaining"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task The_last_allowed_wrong_token_deletes_the_secret()
     {
-        var secret = await Client.CreateAsync();
+        var secret = await Client.CreateAsync(new() { ["passphraseProtected"] = true });
 
         foreach (var expected in new[] { 4, 3, 2, 1, 0 })
         {
@@ -244,7 +244,7 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     [InlineData("""{"accessToken":42}""")]
     public async Task Reveal_rejects_a_malformed_token_without_counting_an_attempt(string json)
     {
-        var secret = await Client.CreateAsync();
+        var secret = await Client.CreateAsync(new() { ["passphraseProtected"] = true });
 
         var problem = await (await Client.PostJsonAsync($"api/secrets/{secret.Id}/reveal", json)).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]?["accessToken"]);
@@ -307,11 +307,12 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Extend_is_refused_on_a_secret_that_is_not_extendable()
+    public async Task Extend_is_forbidden_on_a_secret_that_is_not_extendable()
     {
         var secret = await Client.CreateAsync(new() { ["extendable"] = false });
 
-        await (await Client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await Client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Null(problem["attemptsRemaining"]);
         var metadata = await (await Client.GetAsync($"api/secrets/{secret.Id}")).AssertOkAsync();
         Assert.Equal(secret.Body["expiresAt"]!.ToJsonString(), metadata["expiresAt"]!.ToJsonString());
     }
@@ -333,7 +334,7 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     [Fact]
     public async Task Extend_with_a_wrong_token_counts_an_attempt()
     {
-        var secret = await Client.CreateAsync(new() { ["extendable"] = true });
+        var secret = await Client.CreateAsync(new() { ["extendable"] = true, ["passphraseProtected"] = true });
 
         var problem = await (await Client.ExtendAsync(secret.Id, ApiCalls.NewToken(), addSeconds: 60)).AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(4, problem["attemptsRemaining"]!.GetValue<int>());
@@ -365,7 +366,7 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     [Fact]
     public async Task Delete_with_a_wrong_token_is_403_and_counts_an_attempt()
     {
-        var secret = await Client.CreateAsync();
+        var secret = await Client.CreateAsync(new() { ["passphraseProtected"] = true });
 
         var problem = await (await Client.DeleteAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(4, problem["attemptsRemaining"]!.GetValue<int>());
@@ -373,20 +374,77 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("Basic dXNlcjpwYXNz")]
-    [InlineData("Bearer not-a-token")]
-    public async Task Delete_without_a_usable_bearer_token_is_400(string? authorization)
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("Basic dXNlcjpwYXNz", HttpStatusCode.Unauthorized)]
+    [InlineData("Bearer not-a-token", HttpStatusCode.BadRequest)]
+    public async Task Delete_without_bearer_credentials_is_401_with_a_challenge_and_with_malformed_ones_400(string? authorization, HttpStatusCode expected)
     {
-        var secret = await Client.CreateAsync();
+        var secret = await Client.CreateAsync(new() { ["passphraseProtected"] = true });
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/secrets/{secret.Id}");
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        await (await Client.SendAsync(request)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        using var response = await Client.SendAsync(request);
+        await response.AssertProblemAsync(expected);
+        Assert.Equal(expected == HttpStatusCode.Unauthorized ? ["Bearer"] : [], response.Headers.WwwAuthenticate.Select(h => h.ToString()));
         Assert.True(await Fixture.IsStoredAsync(secret.Id));
+
+        // Nothing was counted.
+        var wrong = await (await Client.RevealAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(4, wrong["attemptsRemaining"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_secret_without_a_passphrase_survives_a_hundred_wrong_tokens_on_every_call()
+    {
+        var secret = await Client.CreateAsync(new() { ["maxViews"] = 2, ["extendable"] = true });
+
+        for (var i = 0; i < 34; i++)
+        {
+            foreach (var call in new Func<Task<HttpResponseMessage>>[]
+            {
+                () => Client.RevealAsync(secret.Id, ApiCalls.NewToken()),
+                () => Client.ExtendAsync(secret.Id, ApiCalls.NewToken(), addSeconds: 60),
+                () => Client.DeleteAsync(secret.Id, ApiCalls.NewToken()),
+            })
+            {
+                var problem = await (await call()).AssertProblemAsync(HttpStatusCode.Forbidden);
+                Assert.Null(problem["attemptsRemaining"]);
+            }
+        }
+
+        Assert.True(await Fixture.IsStoredAsync(secret.Id));
+        var revealed = await (await Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        Assert.Equal(secret.Ciphertext, revealed["ciphertext"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Extend_never_moves_the_expiry_past_the_maximum_lifetime_from_creation()
+    {
+        await using var app = Fixture.CreateApp(new Dictionary<string, string?>
+        {
+            ["SecretShare:Limits:DefaultExpiresInSeconds"] = "600",
+            ["SecretShare:Limits:MaxExpiresInSeconds"] = "3600",
+            ["SecretShare:Limits:MaxLifetimeSeconds"] = "3600",
+        });
+        using var client = app.CreateHttpClient();
+        var secret = await client.CreateAsync(new() { ["extendable"] = true, ["expiresInSeconds"] = 1800 });
+        var createdAt = secret.Body["expiresAt"]!.GetValue<DateTimeOffset>().AddSeconds(-1800);
+
+        var first = await (await client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 600)).AssertOkAsync();
+        Assert.Equal(createdAt.AddSeconds(2400), first["expiresAt"]!.GetValue<DateTimeOffset>());
+
+        // Later, now + the maximum expiry lies past creation + the maximum lifetime: the lifetime wins.
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        var capped = await (await client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 3600)).AssertOkAsync();
+        Assert.Equal(createdAt.AddSeconds(3600), capped["expiresAt"]!.GetValue<DateTimeOffset>());
+
+        var atLimit = await (await client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(atLimit["errors"]?["addSeconds"]);
+        var metadata = await (await client.GetAsync($"api/secrets/{secret.Id}")).AssertOkAsync();
+        Assert.Equal(createdAt.AddSeconds(3600), metadata["expiresAt"]!.GetValue<DateTimeOffset>());
     }
 
     [Fact]

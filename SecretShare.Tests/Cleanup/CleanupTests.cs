@@ -56,8 +56,8 @@ public sealed class CleanupTests(PostgresFixture fixture) : IClassFixture<Postgr
     {
         await using var dataSource = fixture.CreateDataSource();
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO secrets (id, encrypted_data, access_hash, manage_hash, created_at, expires_at, max_views, extendable, passphrase_protected)
-            SELECT substr(md5(random()::text || g::text), 1, 22), '\x01', '\x00', '\x00', now() - interval '2 hours', now() - interval '1 hour', 1, false, false
+            INSERT INTO secrets (id, encrypted_data, access_hash, manage_hash, created_at, expires_at, expires_at_limit, max_views, extendable, passphrase_protected)
+            SELECT substr(md5(random()::text || g::text), 1, 22), '\x01', '\x00', '\x00', now() - interval '2 hours', now() - interval '1 hour', now() - interval '1 hour', 1, false, false
             FROM generate_series(1, $1) AS g
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = count });

@@ -82,7 +82,8 @@ public class DynamoDbFixture : BackendFixture
         await client.PutItemAsync(new PutItemRequest { TableName = EventsTableName, Item = item });
     }
 
-    private async Task<List<Dictionary<string, AttributeValue>>> ReadAuditItemsAsync(string id)
+    /// <summary>The audit head (seq 0) and every event item of this id, read directly from the events table.</summary>
+    public async Task<List<Dictionary<string, AttributeValue>>> ReadAuditItemsAsync(string id)
     {
         using var client = Server.CreateClient();
         var response = await client.QueryAsync(new QueryRequest

@@ -28,7 +28,7 @@ public abstract class BruteForceTests<TFixture>(TFixture fixture, ITestOutputHel
         });
         using var attacker = ReliabilitySupport.ClientFrom(IPAddress.Parse("127.0.0.1"), app.BaseAddress);
         using var user = ReliabilitySupport.ClientFrom(IPAddress.Parse("127.0.0.2"), app.BaseAddress);
-        var target = await user.CreateAsync(new() { ["maxViews"] = 3 });
+        var target = await user.CreateAsync(new() { ["maxViews"] = 3, ["passphraseProtected"] = true });
         var own = await user.CreateAsync(new() { ["maxViews"] = 50 });
 
         // The first guesses, one by one: each counts, and the fifth deletes the row.

@@ -64,10 +64,10 @@ public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixtur
         await Check("GET /api/secrets/{unknown}", HttpStatusCode.NotFound, () => client.GetAsync($"api/secrets/{ApiCalls.NewId()}"));
         await Check("GET /no/such/page", HttpStatusCode.NotFound, () => client.GetAsync("no/such/page"));
         await Check("POST reveal (wrong token)", HttpStatusCode.Forbidden, () => client.RevealAsync(secret.Id, ApiCalls.NewToken()));
-        await Check("POST extend (not extendable)", HttpStatusCode.BadRequest, () => client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60));
+        await Check("POST extend (not extendable)", HttpStatusCode.Forbidden, () => client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60));
         await Check("POST reveal", HttpStatusCode.OK, () => client.RevealAsync(secret.Id, secret.AccessToken));
         await Check("DELETE /api/secrets/{id}", HttpStatusCode.NoContent, () => client.DeleteAsync(secret.Id, secret.ManageToken));
-        await Check("DELETE /api/secrets/{id} (no token)", HttpStatusCode.BadRequest, () => client.DeleteAsync(ApiCalls.NewId(), null));
+        await Check("DELETE /api/secrets/{id} (no token)", HttpStatusCode.Unauthorized, () => client.DeleteAsync(ApiCalls.NewId(), null));
 
         await using var limited = fixture.CreateApp(new Dictionary<string, string?>
         {
@@ -79,7 +79,7 @@ public sealed class SecurityHeadersTests(PostgresFixture fixture) : IClassFixtur
         using var refused = await Check("POST reveal (limited)", HttpStatusCode.TooManyRequests, () => limitedClient.RevealAsync(ApiCalls.NewId(), ApiCalls.NewToken()));
         Assert.NotNull(refused.Headers.RetryAfter);
 
-        Assert.Equal([200, 201, 204, 304, 400, 403, 404, 405, 413, 415, 429], seen.Select(s => s.Status).Distinct().Order());
+        Assert.Equal([200, 201, 204, 304, 400, 401, 403, 404, 405, 413, 415, 429], seen.Select(s => s.Status).Distinct().Order());
     }
 
     [Fact]

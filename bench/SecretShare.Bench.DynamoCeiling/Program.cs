@@ -3,8 +3,8 @@
 // same DynamoDB Local, without HTTP, ASP.NET Core or the service's checks. Whatever the repository sends (the create's
 // TransactWriteItems, the reveal's BatchGetItem and TransactWriteItems with its events) the ceiling sends too.
 //   create    = ISecretRepository.CreateAsync
-//   lifecycle = CreateAsync (create request), then TryRevealAsync of the one view (reveal request)
-//   metadata  = FindAsync of 200 seeded secrets
+//   lifecycle = CreateAsync (create request), then RevealAsync of the one view (reveal request)
+//   metadata  = FindLiveAsync of 200 seeded secrets
 // Prints one JSON line: requests and lifecycles per second, per-request latency percentiles, errors.
 using System.Buffers.Text;
 using System.Diagnostics;
@@ -131,6 +131,7 @@ internal sealed class Calls(ISecretRepository repository, int payloadBytes)
             ManageHash: SHA256.HashData(RandomNumberGenerator.GetBytes(32)),
             CreatedAt: now,
             ExpiresAt: now.AddDays(1),
+            ExpiresAtLimit: now.AddDays(1),
             MaxViews: maxViews,
             Views: 0,
             FailedAttempts: 0,
@@ -142,8 +143,8 @@ internal sealed class Calls(ISecretRepository repository, int payloadBytes)
 
     public async Task RevealAsync(string id)
     {
-        var revealed = await repository.TryRevealAsync(id, accessHash, Now(), CancellationToken.None);
-        if (revealed is not { Burned: true })
+        var result = await repository.RevealAsync(new TokenAttempt(id, accessHash, Now(), MaxFailedAttempts: 5), CancellationToken.None);
+        if (result.Value is not { Burned: true })
         {
             throw new InvalidOperationException("A one-view secret was not burned by its reveal.");
         }
@@ -151,7 +152,7 @@ internal sealed class Calls(ISecretRepository repository, int payloadBytes)
 
     public async Task FindAsync(string id)
     {
-        if (await repository.FindAsync(id, CancellationToken.None) is null)
+        if (await repository.FindLiveAsync(id, Now(), CancellationToken.None) is null)
         {
             throw new InvalidOperationException("A seeded secret is missing.");
         }

@@ -6,7 +6,7 @@ import { t } from './i18n.js';
 
 /** An HTTP or network failure. status is 0 when the server could not be reached. */
 export class ApiError extends Error {
-  constructor(status, { title, detail, problem = null, attemptsRemaining = null, retryAfterSeconds = null, errors = null } = {}) {
+  constructor(status, { title, detail, problem = null, attemptsRemaining = null, code = null, retryAfterSeconds = null, errors = null } = {}) {
     // The message is for developers; describeError gives the page's text.
     super(detail || title || (status ? `HTTP ${status}` : 'network error'));
     this.name = 'ApiError';
@@ -15,6 +15,8 @@ export class ApiError extends Error {
     this.detail = detail ?? null;
     this.problem = problem;
     this.attemptsRemaining = attemptsRemaining;
+    // 'wrong_token' or 'not_extendable' on a 403 (SPEC section 2).
+    this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;
     this.errors = errors;
   }
@@ -54,6 +56,7 @@ export async function parseProblem(response) {
     detail: typeof p.detail === 'string' ? p.detail : null,
     problem,
     attemptsRemaining: typeof attempts === 'number' ? attempts : null,
+    code: typeof p.code === 'string' ? p.code : null,
     retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
     errors: p.errors && typeof p.errors === 'object' ? p.errors : null,
   });

@@ -173,6 +173,10 @@ function handleFailure(error, action) {
     markGone(GONE);
     return null;
   }
+  if (error instanceof ApiError && error.status === 403 && error.code === 'not_extendable') {
+    showError('view.errors.notExtendable');
+    return null;
+  }
   if (error instanceof ApiError && error.status === 403) {
     state.derived = null;
     const n = error.attemptsRemaining;
