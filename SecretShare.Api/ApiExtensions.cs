@@ -111,7 +111,7 @@ public static class ApiExtensions
 
     private static void MapPage(this WebApplication app, string pattern, string file)
     {
-        app.MapGet(pattern, (HttpContext context, PageLanguages languages) => languages.Page(context, file))
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, PageLanguages languages) => languages.Page(context, file))
             .ExcludeFromDescription();
     }
 }
