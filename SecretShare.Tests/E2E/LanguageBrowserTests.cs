@@ -157,6 +157,13 @@ public sealed partial class BrowserTests
         await Expect(view.Locator("#revealed-text")).ToHaveValueAsync("نص سري");
         await Expect(view.Locator("#views-left")).ToContainTextAsync("تبقّت مشاهدة واحدة.");
         await ScreenshotAsync(view, "reveal-rtl");
+
+        // On a phone the mirrored header and form still fit: no horizontal scrolling.
+        var phone = await NewPageAsync(width: 360, height: 740);
+        await phone.GotoAsync("/");
+        await Expect(phone.Locator("#create-button")).ToBeVisibleAsync();
+        Assert.True(await ScrollWidthAsync(phone) <= 360, $"Arabic create page scrollWidth {await ScrollWidthAsync(phone)} > 360");
+        await ScreenshotAsync(phone, "create-rtl-360px");
         AssertCleanRun();
     }
 
