@@ -102,6 +102,8 @@ public static class ApiExtensions
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
         // or manage token from the fragment, itself. Every page is served in the language Accept-Language asks for.
+        // Resolved now, so that a deployment without its catalogues fails at start-up rather than on the first page.
+        app.Services.GetRequiredService<PageLanguages>();
         app.MapPage("/", "index.html");
         app.MapPage("/index.html", "index.html");
         app.MapPage("/s/{id}", "view.html");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Api.Infrastructure;
 
@@ -46,14 +47,25 @@ public sealed partial class PageLanguages
 
     public IReadOnlyList<Language> Languages => languages;
 
+    /// <summary>Reads languages.json; a missing or broken list (a broken deployment) stops the start with one line.</summary>
     public static PageLanguages Load(string webRoot)
     {
         var path = Path.Combine(webRoot, "locales", "languages.json");
-        var languages = JsonSerializer.Deserialize<Language[]>(File.ReadAllText(path), JsonSerializerOptions.Web)
-            ?? throw new InvalidOperationException($"{path} is empty");
-        if (!languages.Any(language => language.Code == DefaultLanguage))
+        Language[]? languages;
+        try
         {
-            throw new InvalidOperationException($"{path} must list '{DefaultLanguage}', the fallback language");
+            languages = JsonSerializer.Deserialize<Language[]>(File.ReadAllText(path), JsonSerializerOptions.Web);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new StartupConfigurationException($"The web UI's language list {path} cannot be read: {ex.Message}", ex);
+        }
+
+        if (languages is null || !languages.Any(language => language.Code == DefaultLanguage)
+            || languages.Any(language => !File.Exists(Path.Combine(webRoot, "locales", $"{language.Code}.json"))))
+        {
+            throw new StartupConfigurationException(
+                $"The web UI's language list {path} must list '{DefaultLanguage}' and only languages with a catalogue beside it.");
         }
 
         return new PageLanguages(webRoot, languages);
