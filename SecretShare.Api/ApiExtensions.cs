@@ -27,7 +27,13 @@ public static class ApiExtensions
         services.AddSingleton(provider => PageLanguages.Load(provider.GetRequiredService<IWebHostEnvironment>().WebRootPath));
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
-        services.AddSecretShareRateLimiting();
+        services.AddTrustedForwardedHeaders();
+        builder.AddSecretShareRateLimiting();
+
+        // Once a browser has seen the site over HTTPS, it never again asks for it over plain HTTP, where a network attacker
+        // could serve a page that reads the key from the fragment. Sent only on HTTPS requests (behind a proxy: once the
+        // forwarded headers have set the scheme), and never for localhost.
+        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
         services.AddProblemDetails();
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
@@ -78,6 +84,13 @@ public static class ApiExtensions
 
     public static WebApplication UseSecretShareApi(this WebApplication app)
     {
+        // First: HSTS and everything after it must see the client's scheme and address as a trusted proxy forwarded them.
+        app.UseTrustedForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
         app.UseSecurityHeaders();
         app.UseShutdownSafeRequestBodies();
         app.UseCloseForOversizeRequestBodies();

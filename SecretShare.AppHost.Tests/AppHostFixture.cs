@@ -22,9 +22,15 @@ public abstract class AppHostFixture(string backend) : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SecretShare_AppHost>(
             [$"Backend={backend}", "DatabaseRuntime=executable", "Api:HttpPort=0", "Api:Replicas=2"], timeout.Token);
+        Configure(builder);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+    }
+
+    /// <summary>Changes to the application model before it starts, such as settings of the API.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
     }
 
     public async ValueTask DisposeAsync()

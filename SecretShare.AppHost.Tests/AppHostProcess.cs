@@ -45,7 +45,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public static AppHostProcess Start(IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "SecretShare.AppHost"), arguments)
+        // A process inherits ignored signals: started from a background job (nohup, cron, some CI agents) this test
+        // process ignores SIGINT, and so would the AppHost, so that the test's Ctrl+C would do nothing. coreutils'
+        // env restores the default disposition, as a terminal's shell gives the programs it starts, then execs the
+        // AppHost in the same process.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", Path.Combine(AppContext.BaseDirectory, "SecretShare.AppHost"), .. arguments])
         {
             WorkingDirectory = Path.Combine(RepositoryRoot(), "SecretShare.AppHost"),
             RedirectStandardOutput = true,
@@ -95,8 +99,23 @@ internal sealed class AppHostProcess : IAsyncDisposable
         throw new TimeoutException($"The AppHost did not print '{text}' within {timeout.TotalSeconds:0} s:\n{Output}\n{Error}");
     }
 
-    /// <summary>What Ctrl+C in a terminal sends.</summary>
-    public void Interrupt() => Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    /// <summary>What Ctrl+C in a terminal sends; refused when the AppHost ignores SIGINT, where the test would prove nothing.</summary>
+    public void Interrupt()
+    {
+        if (IgnoresInterrupt())
+        {
+            throw new InvalidOperationException($"The AppHost (PID {process.Id}) ignores SIGINT, unlike a program started from a terminal.");
+        }
+
+        Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    }
+
+    /// <summary>Whether SIGINT (signal 2, bit 1 of the mask) is in the <c>SigIgn</c> line of /proc/PID/status.</summary>
+    public bool IgnoresInterrupt()
+    {
+        var ignored = File.ReadLines($"/proc/{process.Id}/status").Single(line => line.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
+    }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

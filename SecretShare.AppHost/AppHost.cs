@@ -31,12 +31,23 @@ try
     // The cleanup worker: deletes expired rows on PostgreSQL, exits 0 on DynamoDB (TTL does the work there).
     var cleanup = builder.AddProject<Projects.SecretShare_Cleanup>("cleanup", options => options.ExcludeLaunchProfile = true);
 
+    // Neither service serves HTTPS (the API's one endpoint is http; TLS belongs to whatever fronts it in production).
+    // Without this, Aspire gives every project a developer-certificate HTTPS configuration, and on a machine with no
+    // trusted developer certificate the dashboard opens every page with a red "No trusted development certificate"
+    // error, even under the http launch profile. The https profile still needs one, for the dashboard itself.
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental in Aspire 13.6; the opt-out documented for resources that serve no TLS.
+    api.WithoutHttpsCertificate();
+    cleanup.WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
+
     if (isRunMode)
     {
         // Fails now with one line if the API's port is taken, rather than leaving the proxy unable to listen.
         LocalPorts.EnsureFree(settings.ApiHttpPort);
         // Without a launch profile nothing sets the environment: pass on the AppHost's (Development under its launch profile).
         api.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+        // The proxy in front of the API's replicas connects from loopback: forwarded headers are believed from it only.
+        api.WithEnvironment("SecretShare__ForwardedHeaders__TrustedProxies", "127.0.0.1, ::1");
         // The worker is a generic host, so it reads DOTNET_ENVIRONMENT.
         cleanup.WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName);
         // One console line when the app is ready, and one for any resource that stops with an error.
@@ -50,6 +61,18 @@ try
     {
         // Deletes the databases' data folder once the AppHost has stopped them.
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(data);
+    }
+
+    if (settings.ApiReplicas > 1)
+    {
+        // Replicas share their rate-limit counts in Redis (ConnectionStrings__redis); one instance counts in memory.
+        // Not waited for: without it every replica still serves, counting on its own, and /health says Degraded.
+        IResourceBuilder<IResourceWithConnectionString> redis = data is not null
+            // Debian's redis-server, in memory.
+            ? builder.AddRedisExecutable("redis", data)
+            // The Redis container, with a generated password (kept in this project's user secrets).
+            : builder.AddRedis("redis");
+        api.WithReference(redis);
     }
 
     switch (settings.Backend)

@@ -43,7 +43,9 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(host);
+        host = host.ForTerminal();
         var parseResult = CreateRootCommand(host).Parse(args);
+        host.AllowInsecureTransport = parseResult.GetValue<bool>(CliOptions.InsecureName);
         var parseError = parseResult.Action as ParseErrorAction;
         if (parseError is not null)
         {
@@ -71,6 +73,7 @@ public static class CliApp
         }
 
         await host.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await host.Error.FlushAsync(cancellationToken).ConfigureAwait(false);
         return exitCode;
     }
 
@@ -83,6 +86,7 @@ public static class CliApp
             {ExitCodes.HelpText}
             """)
         {
+            CliOptions.Insecure(),
             SendCommand.Create(host),
             GetCommand.Create(host),
             ExtendCommand.Create(host),
@@ -155,22 +159,30 @@ public static class CliApp
         return http;
     }
 
-    /// <summary>--server, else $SECRETSHARE_URL, else <paramref name="fallback"/> (the link's own server).</summary>
+    /// <summary>
+    /// --server, else $SECRETSHARE_URL, else <paramref name="fallback"/> (the link's own server); refused before any request
+    /// when it is plain http to another machine without --insecure.
+    /// </summary>
     internal static Uri? ResolveServer(CliHost host, Uri? option, Uri? fallback)
     {
-        if (option is not null)
+        var server = option;
+        if (server is null && host.GetEnvironmentVariable(CliOptions.ServerEnvironmentVariable) is { } fromEnvironment)
         {
-            return option;
-        }
-
-        if (host.GetEnvironmentVariable(CliOptions.ServerEnvironmentVariable) is { } fromEnvironment)
-        {
-            return CliOptions.TryParseServer(fromEnvironment.Trim(), out var uri)
+            server = CliOptions.TryParseServer(fromEnvironment.Trim(), out var uri)
                 ? uri
                 : throw CliException.Usage($"{CliOptions.ServerEnvironmentVariable} must be an http or https URL, not '{fromEnvironment}'.");
         }
 
-        return fallback;
+        server ??= fallback;
+
+        // Access and manage tokens, and the ciphertext, would cross the network in clear; this machine's own loopback is not the network.
+        if (server is not null && server.Scheme == Uri.UriSchemeHttp && !server.IsLoopback && !host.AllowInsecureTransport)
+        {
+            throw CliException.Usage(
+                $"Refusing plain http to {server.Host}: tokens would travel in clear. Use https, or pass --insecure if this network is trusted.");
+        }
+
+        return server;
     }
 
     private static string Explain(SecretShareApiException ex)

@@ -22,6 +22,9 @@ public sealed class CliHost
     /// <summary>False when stdout is a terminal: then revealed text gets a final newline if it lacks one.</summary>
     public bool IsOutputRedirected { get; init; } = true;
 
+    /// <summary>False when stderr is a terminal: then control characters in messages are escaped too.</summary>
+    public bool IsErrorRedirected { get; init; } = true;
+
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Where files of a last view are saved when <c>get</c> has no <c>--output</c>.</summary>
@@ -38,6 +41,27 @@ public sealed class CliHost
 
     /// <summary>True for the real console: only then does the CLI hook Ctrl-C and SIGTERM.</summary>
     internal bool IsProcessConsole { get; init; }
+
+    /// <summary>Set from <c>--insecure</c>: plain http to a host that is not this machine is allowed.</summary>
+    internal bool AllowInsecureTransport { get; set; }
+
+    /// <summary>This host with stdout and stderr escaped where they are a terminal (<see cref="TerminalWriter"/>).</summary>
+    internal CliHost ForTerminal() => IsOutputRedirected && IsErrorRedirected
+        ? this
+        : new CliHost
+        {
+            In = In,
+            Out = IsOutputRedirected ? Out : new TerminalWriter(Out),
+            Error = IsErrorRedirected ? Error : new TerminalWriter(Error),
+            IsInputRedirected = IsInputRedirected,
+            IsOutputRedirected = IsOutputRedirected,
+            IsErrorRedirected = IsErrorRedirected,
+            Environment = Environment,
+            WorkingDirectory = WorkingDirectory,
+            HttpHandler = HttpHandler,
+            ReadHiddenLine = ReadHiddenLine,
+            IsProcessConsole = IsProcessConsole,
+        };
 
     public string? GetEnvironmentVariable(string name) =>
         Environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
@@ -57,6 +81,7 @@ public sealed class CliHost
             Error = Console.Error,
             IsInputRedirected = Console.IsInputRedirected,
             IsOutputRedirected = Console.IsOutputRedirected,
+            IsErrorRedirected = Console.IsErrorRedirected,
             Environment = environment,
             ReadHiddenLine = ReadHiddenLineFromConsole,
             IsProcessConsole = true,

@@ -10,6 +10,20 @@ namespace SecretShare.Cli;
 internal static partial class CliOptions
 {
     public const string ServerEnvironmentVariable = "SECRETSHARE_URL";
+    public const string LinkEnvironmentVariable = "SECRETSHARE_LINK";
+    public const string StatusLinkEnvironmentVariable = "SECRETSHARE_STATUS_LINK";
+    public const string PassphraseEnvironmentVariable = "SECRETSHARE_PASSPHRASE";
+    public const string InsecureName = "--insecure";
+
+    /// <summary>The argument value that means "read it from standard input" (one line).</summary>
+    private const string StandardInput = "-";
+
+    /// <summary>Allows plain http to another machine; on every command.</summary>
+    public static Option<bool> Insecure() => new(InsecureName)
+    {
+        Description = "Allow a plain http:// server that is not this machine (tokens and ciphertext then travel unencrypted).",
+        Recursive = true,
+    };
 
     public static Option<Uri?> Server() => new("--server")
     {
@@ -25,8 +39,37 @@ internal static partial class CliOptions
     };
 
     /// <summary>--passphrase for commands that open an existing link.</summary>
-    public static Option<string?> LinkPassphrase() =>
-        Passphrase("The passphrase, if the secret has one (prompted for on a terminal when omitted).");
+    public static Option<string?> LinkPassphrase() => Passphrase(
+        $"The passphrase, if the secret has one. Visible in shell history and process lists: prefer --passphrase-stdin or "
+        + $"${PassphraseEnvironmentVariable} (default), or the prompt on a terminal.");
+
+    /// <summary>--passphrase-stdin for commands that open an existing link.</summary>
+    public static Option<bool> PassphraseStdin() => new("--passphrase-stdin")
+    {
+        Description = "Read the passphrase from the first line of standard input (the second when the link is '-').",
+    };
+
+    /// <summary>--passphrase, else one line of stdin with --passphrase-stdin; null leaves $SECRETSHARE_PASSPHRASE and the prompt.</summary>
+    public static string? ReadPassphrase(ParseResult parse, Option<string?> passphrase, Option<bool> stdin, CliHost host)
+    {
+        if (!parse.GetValue(stdin))
+        {
+            return parse.GetValue(passphrase);
+        }
+
+        var line = host.In.ReadLine();
+        return string.IsNullOrEmpty(line) ? throw CliException.Usage("--passphrase-stdin: no passphrase on standard input.") : line;
+    }
+
+    /// <summary>Refuses --passphrase with --passphrase-stdin.</summary>
+    public static void OnePassphraseSource(Command command, Option<string?> passphrase, Option<bool> stdin) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(passphrase) is not null && result.GetValue(stdin))
+            {
+                result.AddError("Use either --passphrase or --passphrase-stdin, not both.");
+            }
+        });
 
     /// <summary>--server for commands that open an existing link, which names its own server.</summary>
     public static Option<Uri?> LinkServer()
@@ -36,31 +79,59 @@ internal static partial class CliOptions
         return server;
     }
 
-    public static Argument<ShareLink> Link() =>
-        LinkArgument("link", "The share link, including the part after '#'.", ShareLink.Parse);
+    public static Argument<ShareLink> Link(CliHost host) =>
+        LinkArgument(host, "link", LinkEnvironmentVariable, "The share link, including the part after '#'.", ShareLink.Parse);
 
     /// <summary>The creator's private status link, as printed by send and shown by the web UI.</summary>
-    public static Argument<StatusLink> StatusLinkArgument() => LinkArgument(
+    public static Argument<StatusLink> StatusLinkArgument(CliHost host) => LinkArgument(
+        host,
         "status-link",
+        StatusLinkEnvironmentVariable,
         "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
         StatusLink.Parse);
 
-    private static Argument<T> LinkArgument<T>(string name, string description, Func<string, T> parse) => new(name)
+    /// <summary>
+    /// A link from the command line, or (so that its key stays out of shell history and process lists) from one line of
+    /// standard input when given as '-', or from an environment variable when omitted.
+    /// </summary>
+    private static Argument<T> LinkArgument<T>(CliHost host, string name, string environmentVariable, string description, Func<string, T> parse)
     {
-        Description = description,
-        CustomParser = result =>
+        T Parse(ArgumentResult result)
         {
+            var token = result.Tokens.SingleOrDefault()?.Value;
+            var text = token switch
+            {
+                null => host.GetEnvironmentVariable(environmentVariable),
+                StandardInput => host.In.ReadLine(),
+                _ => token,
+            };
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                result.AddError(token is null
+                    ? $"No {name}: pass it, '-' to read it from standard input, or set {environmentVariable}."
+                    : $"No {name} on standard input.");
+                return default!;
+            }
+
             try
             {
-                return parse(result.Tokens.Single().Value);
+                return parse(text);
             }
             catch (FormatException ex)
             {
                 result.AddError(ex.Message);
                 return default!;
             }
-        },
-    };
+        }
+
+        return new Argument<T>(name)
+        {
+            Description = $"{description} '-': read it from standard input. Omitted: ${environmentVariable}.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = Parse,
+            DefaultValueFactory = Parse,
+        };
+    }
 
     /// <summary>"unlimited" or a positive number; the server enforces its own upper bound.</summary>
     public static ViewLimit? ParseViews(ArgumentResult result) =>

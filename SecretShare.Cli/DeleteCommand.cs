@@ -9,8 +9,9 @@ internal static class DeleteCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = CliOptions.Link();
+        var link = CliOptions.Link(host);
         var passphrase = CliOptions.LinkPassphrase();
+        var passphraseStdin = CliOptions.PassphraseStdin();
         var manageToken = new Option<string?>("--manage-token")
         {
             Description = "Delete with the manage token printed by 'send' instead of the link's key and passphrase.",
@@ -18,12 +19,13 @@ internal static class DeleteCommand
         };
         var server = CliOptions.LinkServer();
 
-        var command = new Command("delete", "Delete a secret now, before it expires or is used up.") { link, passphrase, manageToken, server };
+        var command = new Command("delete", "Delete a secret now, before it expires or is used up.") { link, passphrase, passphraseStdin, manageToken, server };
+        CliOptions.OnePassphraseSource(command, passphrase, passphraseStdin);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(passphrase) is not null && result.GetValue(manageToken) is not null)
+            if ((result.GetValue(passphrase) is not null || result.GetValue(passphraseStdin)) && result.GetValue(manageToken) is not null)
             {
-                result.AddError("Use either --passphrase or --manage-token, not both.");
+                result.AddError("Use either a passphrase or --manage-token, not both.");
             }
         });
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
@@ -31,7 +33,7 @@ internal static class DeleteCommand
             () => RunAsync(
                 host,
                 parse.GetRequiredValue(link),
-                parse.GetValue(passphrase),
+                CliOptions.ReadPassphrase(parse, passphrase, passphraseStdin, host),
                 parse.GetValue(manageToken),
                 parse.GetValue(server),
                 cancellationToken),

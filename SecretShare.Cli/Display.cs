@@ -26,7 +26,7 @@ internal static class Display
     /// <summary>"812 bytes", "1 byte"; exact, because a limit is exact.</summary>
     public static string Bytes(long count) => count == 1 ? "1 byte" : $"{count.ToString("N0", CultureInfo.InvariantCulture)} bytes";
 
-    /// <summary>"2 files (a.txt, 10 bytes; b.bin, 3 bytes)".</summary>
+    /// <summary>"2 files (a.txt, 10 bytes; b.bin, 3 bytes)", each by the name it is saved under, not as the sender wrote it.</summary>
     public static string Files(IReadOnlyCollection<SecretShare.Client.SecretFile> files) =>
-        $"{(files.Count == 1 ? "1 file" : $"{files.Count} files")} ({string.Join("; ", files.Select(f => $"{f.Name}, {Bytes(f.Data.Length)}"))})";
+        $"{(files.Count == 1 ? "1 file" : $"{files.Count} files")} ({string.Join("; ", files.Select(f => $"{SecretShare.Client.SecretFile.SafeFileName(f.Name)}, {Bytes(f.Data.Length)}"))})";
 }

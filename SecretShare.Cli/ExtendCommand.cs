@@ -8,8 +8,9 @@ internal static class ExtendCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = CliOptions.Link();
+        var link = CliOptions.Link(host);
         var passphrase = CliOptions.LinkPassphrase();
+        var passphraseStdin = CliOptions.PassphraseStdin();
         var addTime = new Option<TimeSpan?>("--add-time")
         {
             Description = "Time to add, like 1h, 1d or 7d (units m, h, d, w); the server caps the expiry at its maximum lifetime from now.",
@@ -24,7 +25,8 @@ internal static class ExtendCommand
         };
         var server = CliOptions.LinkServer();
 
-        var command = new Command("extend", "Add time or views to an extendable secret (uses no view).") { link, addTime, addViews, passphrase, server };
+        var command = new Command("extend", "Add time or views to an extendable secret (uses no view).") { link, addTime, addViews, passphrase, passphraseStdin, server };
+        CliOptions.OnePassphraseSource(command, passphrase, passphraseStdin);
         command.Validators.Add(result =>
         {
             // Presence, not values: a value that failed to parse already has its own error.
@@ -38,7 +40,7 @@ internal static class ExtendCommand
             () => RunAsync(
                 host,
                 parse.GetRequiredValue(link),
-                parse.GetValue(passphrase),
+                CliOptions.ReadPassphrase(parse, passphrase, passphraseStdin, host),
                 parse.GetValue(addTime),
                 parse.GetValue(addViews),
                 parse.GetValue(server),

@@ -8,20 +8,25 @@ internal static class GetCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = CliOptions.Link();
+        var link = CliOptions.Link(host);
         var passphrase = CliOptions.LinkPassphrase();
+        var passphraseStdin = CliOptions.PassphraseStdin();
         var server = CliOptions.LinkServer();
         var output = new Option<DirectoryInfo?>("--output", "-o")
         {
             Description = "Save the secret's files into this folder (created if missing). Existing files are kept: a new name is chosen.",
             HelpName = "DIR",
         };
-        var force = new Option<bool>("--force") { Description = "With --output: overwrite files of the same name." };
+        var force = new Option<bool>("--force")
+        {
+            Description = "With --output: replace files of the same name (a symbolic link of that name is refused, never followed).",
+        };
 
         var command = new Command("get", "Reveal a secret (uses one view), print its text to stdout and save its files with --output.")
         {
-            link, passphrase, server, output, force,
+            link, passphrase, passphraseStdin, server, output, force,
         };
+        CliOptions.OnePassphraseSource(command, passphrase, passphraseStdin);
         command.Validators.Add(result =>
         {
             if (result.GetValue(force) && result.GetValue(output) is null)
@@ -32,7 +37,7 @@ internal static class GetCommand
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
             host,
             () => RunAsync(
-                host, parse.GetRequiredValue(link), parse.GetValue(passphrase), parse.GetValue(server), parse.GetValue(output),
+                host, parse.GetRequiredValue(link), CliOptions.ReadPassphrase(parse, passphrase, passphraseStdin, host), parse.GetValue(server), parse.GetValue(output),
                 parse.GetValue(force), cancellationToken),
             cancellationToken));
         return command;

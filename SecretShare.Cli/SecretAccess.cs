@@ -44,14 +44,16 @@ internal static class SecretAccess
         var metadata = await sharing.GetMetadataAsync(link, cancellationToken).ConfigureAwait(false);
         if (!metadata.PassphraseProtected)
         {
+            // A variable set for the whole session is no mistake worth a note; a passphrase given for this command is.
             if (!string.IsNullOrEmpty(given))
             {
-                await host.Error.WriteLineAsync("note: this secret has no passphrase; --passphrase is ignored.").ConfigureAwait(false);
+                await host.Error.WriteLineAsync("note: this secret has no passphrase; the one given is ignored.").ConfigureAwait(false);
             }
 
             return null;
         }
 
+        given = string.IsNullOrEmpty(given) ? host.GetEnvironmentVariable(CliOptions.PassphraseEnvironmentVariable) : given;
         if (!string.IsNullOrEmpty(given))
         {
             return given;
@@ -59,7 +61,8 @@ internal static class SecretAccess
 
         if (!host.CanPrompt)
         {
-            throw CliException.Usage("This secret is protected by a passphrase: pass it with --passphrase.");
+            throw CliException.Usage(
+                $"This secret is protected by a passphrase: pass it with --passphrase-stdin, ${CliOptions.PassphraseEnvironmentVariable} or --passphrase.");
         }
 
         var entered = host.ReadHiddenLine!("Passphrase: ");

@@ -23,7 +23,8 @@ internal static class SendCommand
             CustomParser = CliOptions.ParseDuration,
         };
         var passphrase = CliOptions.Passphrase(
-            "Also require this passphrase; share it on another channel than the link. Visible in shell history: prefer --generate-passphrase.");
+            $"Also require this passphrase; share it on another channel than the link. Visible in shell history and process lists: "
+            + $"prefer --generate-passphrase or ${CliOptions.PassphraseEnvironmentVariable} (default).");
         var generate = new Option<bool>("--generate-passphrase", "-g")
         {
             Description = "Generate a 5-word passphrase and print it on its own line after the link.",
@@ -59,7 +60,9 @@ internal static class SendCommand
                 new Request(
                     parse.GetValue(views),
                     parse.GetValue(expires),
-                    parse.GetValue(generate) ? PassphraseGenerator.Generate() : parse.GetValue(passphrase),
+                    parse.GetValue(generate)
+                        ? PassphraseGenerator.Generate()
+                        : parse.GetValue(passphrase) ?? host.GetEnvironmentVariable(CliOptions.PassphraseEnvironmentVariable),
                     parse.GetValue(extendable),
                     parse.GetValue(files) ?? [],
                     parse.GetValue(server),
@@ -122,8 +125,12 @@ internal static class SendCommand
             await host.Error.WriteLineAsync("Send the passphrase (second line) on a different channel than the link.").ConfigureAwait(false);
         }
 
-        await host.Error.WriteLineAsync($"To delete it early: secretshare delete LINK --manage-token {sent.ManageToken}").ConfigureAwait(false);
-        await host.Error.WriteLineAsync($"To see whether it was viewed (keep this private): secretshare status {StatusLinkOf(sent)}").ConfigureAwait(false);
+        // The status link carries the manage token: it is shown on its own, never inside a command line to paste, which would
+        // leave the token in shell history and process lists.
+        await host.Error.WriteLineAsync(
+            $"Private status link (whether it was viewed; deletes it): {StatusLinkOf(sent)}{Environment.NewLine}"
+            + $"Open it in a browser, or run 'secretshare status -' and paste it (or set {CliOptions.StatusLinkEnvironmentVariable}).")
+            .ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 

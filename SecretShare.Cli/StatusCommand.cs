@@ -9,7 +9,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliHost host)
     {
-        var link = CliOptions.StatusLinkArgument();
+        var link = CliOptions.StatusLinkArgument(host);
         var server = CliOptions.LinkServer();
         var json = new Option<bool>("--json") { Description = "Print the server's receipt as JSON {id, status, expiresAt, viewsRemaining, events, chain}." };
 

@@ -4,8 +4,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Names the HTTP client spans of AWS SDK calls after the operation (<c>DynamoDB.UpdateItem</c>) instead of a bare
-/// <c>POST</c>. The SDK's own OpenTelemetry tracing needs OpenTelemetry.Instrumentation.AWS, which the registry here
-/// does not serve; every SDK call is one HTTP request, so its client span stands for the call.
+/// <c>POST</c>. The SDK's own OpenTelemetry tracing needs OpenTelemetry.Instrumentation.AWS
+/// (why it is not used: docs/design.md); every SDK call is one HTTP request, so its client span stands for the call.
 /// </summary>
 internal static class DynamoDbSpans
 {

@@ -73,6 +73,7 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = DynamoDbSpans.Describe)
                 .AddNpgsql()
+                .AddProcessor(new UnrecordedParentProcessor())
                 .AddProcessor(new RedactingProcessor()));
 
         builder.AddOpenTelemetryExporters();
@@ -113,11 +114,56 @@ public static class Extensions
         return app;
     }
 
+    /// <summary>
+    /// Categories whose entries below a level carry the request path, and with it a secret id: hosting's request logs
+    /// ("Request starting … /api/secrets/{full id}") and routing's Debug entries.
+    /// </summary>
+    private static readonly (string Category, LogLevel Minimum)[] PathLoggingCategories =
+    [
+        ("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning),
+        ("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information),
+    ];
+
+    /// <summary>
+    /// Whether a rule for <paramref name="ruleCategory"/> would be chosen over one for <paramref name="category"/> itself:
+    /// it applies to it (a prefix, or a pattern with one <c>*</c>) and is at least as long.
+    /// </summary>
+    private static bool Outranks(string? ruleCategory, string category)
+    {
+        if (ruleCategory is null || ruleCategory.Length < category.Length)
+        {
+            return false;
+        }
+
+        var star = ruleCategory.IndexOf('*', StringComparison.Ordinal);
+        return star < 0
+            ? category.StartsWith(ruleCategory, StringComparison.OrdinalIgnoreCase)
+            : category.StartsWith(ruleCategory[..star], StringComparison.OrdinalIgnoreCase) &&
+              category.EndsWith(ruleCategory[(star + 1)..], StringComparison.OrdinalIgnoreCase);
+    }
+
     private static void ConfigureSafeLogging(this IHostApplicationBuilder builder)
     {
-        // Hosting's request logs carry full URLs, and URLs carry secret ids: keep them out whatever the configuration says.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information); // Its Debug entries carry the request path.
+        // Whatever the configuration says. A rule that names a provider (Logging:Console:LogLevel:Default) beats every
+        // rule that names none, however specific its category, so the caps are added again for every provider that
+        // configuration names, after it is read (and re-read on reload), and any rule that would lower them goes.
+        builder.Services.PostConfigure<LoggerFilterOptions>(options =>
+        {
+            var providers = options.Rules.Select(rule => rule.ProviderName).Append(null).Distinct().ToList();
+            foreach (var (category, minimum) in PathLoggingCategories)
+            {
+                foreach (var rule in options.Rules.Where(rule => Outranks(rule.CategoryName, category)).ToList())
+                {
+                    options.Rules.Remove(rule);
+                }
+
+                foreach (var provider in providers)
+                {
+                    // Equal specificity: the rule added last wins.
+                    options.Rules.Add(new LoggerFilterRule(provider, category, minimum, filter: null));
+                }
+            }
+        });
         builder.Logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,17 @@ public sealed partial class StorageInitializer(
             {
                 LogWaiting(description, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (StartupConfigurationException)
+            {
+                throw;
+            }
+            catch (AmazonClientException ex) when (backend is DynamoDbBackend dynamo && ex.Message.StartsWith("Failed to resolve AWS credentials", StringComparison.Ordinal))
+            {
+                // Thrown when the client is made; the SDK's message lists every provider it tried, over many lines.
+                throw new StartupConfigurationException(
+                    $"No AWS credentials for {dynamo.Describe()}: the SDK's standard chain found none (AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY, a profile, or a role). Made-up local ones are used only in Development with an endpoint override.");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

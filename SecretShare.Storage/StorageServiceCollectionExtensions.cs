@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SecretShare.Storage.Configuration;
@@ -26,6 +27,11 @@ public static class StorageServiceCollectionExtensions
     public static StorageBackend AddSecretStorage(this IHostApplicationBuilder builder)
     {
         var backend = StorageBackend.Detect(builder.Configuration);
+        if (backend is DynamoDbBackend { EndpointOverride: not null } local && builder.Environment.IsDevelopment())
+        {
+            backend = local with { IsLocalDevelopment = true };
+        }
+
         var services = builder.Services;
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
@@ -53,6 +59,9 @@ public static class StorageServiceCollectionExtensions
                 services.AddSingleton<ISecretRepository>(provider => new DeadlineSecretRepository(
                     provider.GetRequiredService<DynamoDbSecretRepository>(), DynamoDbCallTimeout));
                 services.AddSingleton<DynamoDbTableProvisioner>();
+                // One instance: it keeps the last probe's result for a few seconds.
+                services.TryAddSingleton(TimeProvider.System);
+                services.AddSingleton<DynamoDbHealthCheck>();
                 services.AddHealthChecks().AddCheck<DynamoDbHealthCheck>(DatabaseHealthCheck, tags: [DatabaseHealthCheck]);
                 break;
         }
@@ -76,8 +85,8 @@ public static class StorageServiceCollectionExtensions
             options.DefaultClientConfig.ServiceURL = endpoint;
             options.DefaultClientConfig.AuthenticationRegion = backend.Region ?? StorageBackend.DefaultRegion;
 
-            // A local endpoint ignores credentials; spare developers from inventing some.
-            if (string.IsNullOrEmpty(configuration[EnvironmentVariables.AwsAccessKeyId]))
+            // DynamoDB Local ignores credentials; spare developers from inventing some (and only them: see IsLocalDevelopment).
+            if (backend.IsLocalDevelopment && string.IsNullOrEmpty(configuration[EnvironmentVariables.AwsAccessKeyId]))
             {
                 options.Credentials = new BasicAWSCredentials(LocalDevelopment.AccessKeyId, LocalDevelopment.SecretAccessKey);
             }

@@ -175,10 +175,19 @@ start_api() {
   if [[ $backend == postgres ]]; then
     env+=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/db${query:+?$query}")
   else
-    env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1)
+    # A production start: the tables must exist, and credentials come from the standard chain (DynamoDB Local takes any).
+    $TOOL dynamo-tables "http://127.0.0.1:$DYNAMO_PORT" secrets-bench 2>/dev/null || true
+    env+=(DYNAMODB_TABLE=secrets-bench DYNAMODB_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)
   fi
-  # The output folder is the content root: appsettings.json (log levels) is read from there.
-  (cd "$(dirname "$API_DLL")" && exec env -u DATABASE_URL -u DYNAMODB_TABLE "${env[@]}" dotnet "$API_DLL") >"$WORK/api-$backend.log" 2>&1 &
+  # The shipped configuration, as a production host runs it: the output folder is the content root (its
+  # appsettings.json sets the log levels), Production, and no logging or environment override from the caller's
+  # shell, so that a noisy default shows in the figures (and in api_log_lines) instead of being masked here.
+  local inherited=() name
+  for name in $(compgen -e); do
+    [[ $name == Logging__* || $name == ASPNETCORE_ENVIRONMENT || $name == DOTNET_ENVIRONMENT ]] && inherited+=(-u "$name")
+  done
+  (cd "$(dirname "$API_DLL")" && exec env -u DATABASE_URL -u DYNAMODB_TABLE ${inherited[@]+"${inherited[@]}"} "${env[@]}" dotnet "$API_DLL") \
+    >"$WORK/api-$backend.log" 2>&1 &
   API_PID=$!
   $TOOL wait "$API/health" 60 || die "API did not become healthy: $(tail -20 "$WORK/api-$backend.log")"
 }
@@ -231,8 +240,10 @@ stop_sampler() { kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/nul
 measure() {
   local result=$1 kind=$2 scenario=$3 concurrency=$4 payload=$5
   shift 6
-  local rss="$WORK/raw/rss.$$" api0 db0 m0 t0 api1 db1 m1 t1 start end log0=0 vacuums=null
+  local rss="$WORK/raw/rss.$$" api0 db0 m0 t0 api1 db1 m1 t1 start end log0=0 vacuums=null apilog0=0 apilog1=0
   [[ -n $PG_LOG ]] && log0=$(wc -l <"$PG_LOG")
+  # Lines the API logs during the run: as shipped, none per request.
+  [[ -f $WORK/api-$CURRENT.log ]] && apilog0=$(wc -l <"$WORK/api-$CURRENT.log")
   api0=$(cpu_ticks "$API_PID"); db0=$(db_ticks); read -r m0 t0 < <(machine_ticks)
   start_sampler "$rss"
   start=$(date +%s.%N)
@@ -244,6 +255,7 @@ measure() {
   end=$(date +%s.%N)
   stop_sampler
   api1=$(cpu_ticks "$API_PID"); db1=$(db_ticks); read -r m1 t1 < <(machine_ticks)
+  [[ -f $WORK/api-$CURRENT.log ]] && apilog1=$(wc -l <"$WORK/api-$CURRENT.log")
   # The tables autovacuum finished during the run (log_autovacuum_min_duration=0 logs each one).
   [[ -n $PG_LOG ]] && vacuums=$(tail -n "+$((log0 + 1))" "$PG_LOG" |
     sed -n 's/.*automatic vacuum of table "[^"]*\.\([^".]*\)".*/\1/p' | jq -R . | jq -sc .)
@@ -252,12 +264,13 @@ measure() {
     --argjson elapsed "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" --argjson tck "$CLK_TCK" \
     --argjson api_cpu "$((api1 - api0))" --argjson db_cpu "$((db1 - db0))" \
     --argjson mbusy "$((m1 - m0))" --argjson mtotal "$((t1 - t0))" --argjson vacuums "$vacuums" --arg variant "$VARIANT" \
-    --arg order "${CEILING_ORDER:-}" \
+    --arg order "${CEILING_ORDER:-}" --argjson api_log_lines "$((apilog1 - apilog0))" \
     --argjson rss_peak_kb "$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$rss")" \
     '{backend: $backend, variant: (if $variant == "" then null else $variant end), kind: $kind, scenario: $scenario,
       concurrency: $concurrency, payload_bytes: $payload, raw: $raw, elapsed_s: $elapsed, autovacuums: $vacuums,
       order: (if $order == "" then null else $order end),
       api_cpu_s: (if $kind != "ceiling" then $api_cpu / $tck else null end),
+      api_log_lines: (if $kind != "ceiling" then $api_log_lines else null end),
       api_cpu_pct: (if $kind != "ceiling" then ($api_cpu / $tck / $elapsed * 100 | round) else null end),
       db_cpu_pct: ($db_cpu / $tck / $elapsed * 100 | round),
       machine_cpu_pct: ($mbusy / ([$mtotal, 1] | max) * 100 | round),

@@ -4,6 +4,7 @@
 # and real Chromium. The test fixtures start and stop their own private servers on free loopback ports.
 #
 #   scripts/test.sh                      everything (browser tests on DynamoDB Local)
+#   scripts/test.sh --fast               the unit tier only: JavaScript and .NET tests that need no database, Java or browser
 #   scripts/test.sh --backend postgres   the PostgreSQL set (and unit tests; browser tests on PostgreSQL)
 #   scripts/test.sh --backend dynamodb   the DynamoDB set
 #   scripts/test.sh -- <dotnet test args>  e.g. -- --filter "FullyQualifiedName~Concurrency"
@@ -11,9 +12,11 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 backend=all
+fast=false
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --fast) fast=true; shift ;;
     --backend) backend=${2:-}; shift 2 ;;
     --backend=*) backend=${1#*=}; shift ;;
     --) shift; extra=("$@"); break ;;
@@ -32,9 +35,18 @@ esac
 
 require_dotnet
 require_node_packages
+
+if [ "$fast" = true ]; then
+  step "Unit tier: JavaScript unit tests and the .NET tests of trait Tier=Unit (no database, Java or browser)"
+  node --test "$REPO_ROOT"/SecretShare.Tests/js/
+  dotnet build "$REPO_ROOT/SecretShare.Tests" -nologo -v quiet -clp:ErrorsOnly
+  exec dotnet test "$REPO_ROOT/SecretShare.Tests" --no-build -nologo --filter "Tier=Unit" "${extra[@]}"
+fi
+
 [ "$backend" = postgres ] || require_dynamodb_local
 [ "$backend" = dynamodb ] || require_postgres
 [ -x /usr/bin/chromium ] || apt_install chromium
+require_redis
 
 results="$REPO_ROOT/TestResults"
 rm -rf "$results"

@@ -18,9 +18,13 @@ public static class SecretTokens
 
     /// <summary>A well-formed id is the canonical encoding of 16 bytes; anything else cannot exist.</summary>
     public static bool IsWellFormedId(string id) =>
-        id.Length == 22 && TryDecode(id, out var bytes) && bytes.Length == IdBytes && Base64Url.EncodeToString(bytes) == id;
+        id.Length == 22 && TryDecode(id, out var bytes) && bytes.Length == IdBytes;
 
-    /// <summary>Strict base64url: the URL-safe alphabet only, no padding and no whitespace.</summary>
+    /// <summary>
+    /// Strict base64url: the URL-safe alphabet only, no padding, no whitespace, and the canonical text only: every value
+    /// has exactly one accepted text, as in both clients (SPEC section 1). .NET 10's decoder already refuses non-zero
+    /// unused trailing bits, but does not document it; the round trip below states the rule instead of relying on that.
+    /// </summary>
     public static bool TryDecode(string? text, out byte[] bytes)
     {
         bytes = [];
@@ -32,12 +36,19 @@ public static class SecretTokens
         try
         {
             bytes = Base64Url.DecodeFromChars(text);
-            return true;
         }
         catch (FormatException)
         {
             return false;
         }
+
+        if (!string.Equals(Base64Url.EncodeToString(bytes), text, StringComparison.Ordinal))
+        {
+            bytes = [];
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>A short, non-identifying prefix for logs: never log a full id.</summary>

@@ -58,9 +58,41 @@ internal static class LocalDatabaseExtensions
         return dynamoDb;
     }
 
+    /// <summary>Debian's redis-server, in memory: the API replicas' shared rate-limit counts.</summary>
+    public static IResourceBuilder<RedisExecutableResource> AddRedisExecutable(
+        this IDistributedApplicationBuilder builder, string name, LocalDataFolder data)
+    {
+        var redis = builder.AddResource(new RedisExecutableResource(name, "bash", builder.AppHostDirectory))
+            .WithArgs(Script(builder, "redis-local.sh"))
+            .WithEndpoint(name: RedisExecutableResource.EndpointName, scheme: "tcp", env: "REDIS_PORT")
+            .WithEnvironment(DataDirVariable, data.For(name))
+            .ExcludeFromManifest();
+
+        // Healthy once it answers PING through the endpoint.
+        var endpoint = redis.Resource.Endpoint;
+        var healthCheck = $"{name}-ready";
+        builder.Services.AddHealthChecks().AddRedis(_ => $"{endpoint.Host}:{endpoint.Port},abortConnect=false,connectTimeout=2000", name: healthCheck);
+        return redis.WithHealthCheck(healthCheck);
+    }
+
     private static string Script(IDistributedApplicationBuilder builder, string fileName) =>
         Path.Combine(builder.AppHostDirectory, "LocalDatabases", fileName);
 
     private static string RepositoryRoot(IDistributedApplicationBuilder builder) =>
         Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+}
+
+/// <summary>
+/// A redis-server run as an executable: what <see cref="RedisResource"/> is as a container, with the same kind of
+/// connection string (<c>host:port</c>) for <c>WithReference</c>.
+/// </summary>
+internal sealed class RedisExecutableResource(string name, string command, string workingDirectory)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    public const string EndpointName = "tcp";
+
+    public EndpointReference Endpoint => new(this, EndpointName);
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
 }

@@ -48,9 +48,17 @@ public sealed record PostgresBackend(string ConnectionString) : StorageBackend
     }
 }
 
-/// <summary>DynamoDB; an endpoint override means local development, where the table is created if missing.</summary>
+/// <summary>DynamoDB, at AWS or at an endpoint override.</summary>
 public sealed record DynamoDbBackend(string TableName, string? EndpointOverride, string? Region) : StorageBackend
 {
+    /// <summary>
+    /// An endpoint override in the Development environment: DynamoDB Local. Only then are dummy credentials used when none
+    /// are set, and the tables created if missing. Anywhere else (an override can name a VPC endpoint or a compatible
+    /// service) the SDK's standard credential chain applies and the tables must exist: a typo in a variable must not make a
+    /// production service sign with made-up keys or write into a new, empty table.
+    /// </summary>
+    public bool IsLocalDevelopment { get; init; }
+
     /// <summary>The audit trails' table: the secrets table's name with <c>-events</c> appended.</summary>
     public string EventsTableName => TableName + "-events";
 

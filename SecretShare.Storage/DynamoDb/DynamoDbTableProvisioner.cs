@@ -6,20 +6,27 @@ using SecretShare.Storage.Configuration;
 namespace SecretShare.Storage.DynamoDb;
 
 /// <summary>
-/// Local development only (an endpoint override is set): creates the secrets table and the events table if missing
-/// and turns on TTL (<c>expires_at</c>, <c>retain_until</c>). In production the tables are infrastructure's (deploy/).
+/// Local development only (<see cref="DynamoDbBackend.IsLocalDevelopment"/>): creates the secrets table and the events
+/// table if missing and turns on TTL (<c>expires_at</c>, <c>retain_until</c>). Anywhere else the tables are
+/// infrastructure's (deploy/) and must exist before start-up.
 /// </summary>
 internal sealed partial class DynamoDbTableProvisioner(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, ILogger<DynamoDbTableProvisioner> logger)
 {
     public async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
-        if (backend.EndpointOverride is null)
+        if (backend.IsLocalDevelopment)
         {
-            await dynamoDb.DescribeTableAsync(backend.TableName, cancellationToken);
-            await dynamoDb.DescribeTableAsync(backend.EventsTableName, cancellationToken);
+            await CreateTablesAsync(cancellationToken);
             return;
         }
 
+        await RequireTableAsync(backend.TableName, cancellationToken);
+        await RequireTableAsync(backend.EventsTableName, cancellationToken);
+    }
+
+    /// <summary>Creates both tables if missing, with TTL on: local development, and the test fixtures' DynamoDB Local.</summary>
+    public async Task CreateTablesAsync(CancellationToken cancellationToken)
+    {
         await EnsureTableAsync(
             backend.TableName,
             [new KeySchemaElement(SecretItem.Id, KeyType.HASH)],
@@ -32,6 +39,20 @@ internal sealed partial class DynamoDbTableProvisioner(IAmazonDynamoDB dynamoDb,
             [new AttributeDefinition(AuditItem.SecretId, ScalarAttributeType.S), new AttributeDefinition(AuditItem.Seq, ScalarAttributeType.N)],
             AuditItem.RetainUntil,
             cancellationToken);
+    }
+
+    private async Task RequireTableAsync(string table, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamoDb.DescribeTableAsync(table, cancellationToken);
+        }
+        catch (ResourceNotFoundException)
+        {
+            throw new StartupConfigurationException(
+                $"DynamoDB table {table} does not exist{(backend.EndpointOverride is { } endpoint ? $" at {endpoint}" : "")}: create it first (deploy/). "
+                + "Only in Development (ASPNETCORE_ENVIRONMENT=Development) with an endpoint override are the tables created at start-up.");
+        }
     }
 
     private async Task EnsureTableAsync(

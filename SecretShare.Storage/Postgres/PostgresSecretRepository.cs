@@ -33,8 +33,8 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     private const string FindLiveSql = """
         SELECT id, access_hash, manage_hash, created_at, expires_at, expires_at_limit, max_views, views, failed_attempts, extendable, passphrase_protected
-        FROM secrets
-        WHERE id = $1 AND expires_at > $2 AND (max_views IS NULL OR views < max_views)
+        FROM secrets s
+        WHERE id = $1 AND secret_is_live(s, $2)
         """;
 
     // The columns of secret_decision, in order.

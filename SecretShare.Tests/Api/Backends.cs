@@ -36,7 +36,7 @@ public sealed class PostgresEventsTests(PostgresFixture fixture) : EventsTests<P
 [Trait("Backend", "DynamoDb")]
 public sealed class DynamoDbEventsTests(PrivateDynamoDbFixture fixture) : EventsTests<PrivateDynamoDbFixture>(fixture)
 {
-    // DynamoDB Local's TTL really deletes expired items, within seconds on a server of its own (4-18 s measured alone).
+    // DynamoDB Local's TTL really deletes expired items, within seconds on a server of its own (docs/design.md, "Events").
     protected override Task RemoveTrailsPastRetentionAsync(string id) => ExternalProcess.WaitUntilAsync(
         async () => await Fixture.CountAuditItemsAsync(id) == 0, TimeSpan.FromSeconds(120), "TTL to delete the audit trail");
 

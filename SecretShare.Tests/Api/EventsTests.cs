@@ -13,7 +13,7 @@ namespace SecretShare.Tests.Api;
 public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : BackendFixture
 {
     // Twice the views: every view is raced for across two API processes, and the losers outnumber the views. More
-    // racers only lengthen one secret's queue past the 5 s storage deadline on a loaded build machine (DynamoDB Local).
+    // racers only lengthen one secret's queue towards the 5 s storage deadline on a busy machine (DynamoDB Local).
     private const int Racers = 20;
 
     protected TFixture Fixture { get; } = fixture;

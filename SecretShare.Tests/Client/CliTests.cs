@@ -25,7 +25,7 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         var link = Assert.Single(Cli.Lines(send.Stdout));
         Assert.StartsWith($"{Server}/s/", link);
         Assert.Contains("1 view", send.Stderr);
-        Assert.Contains("--manage-token", send.Stderr);
+        Assert.Contains("Private status link", send.Stderr);
 
         var get = await Cli.RunAsync(["get", link]);
         Assert.Equal((ExitCodes.Ok, "hunter2\n"), (get.ExitCode, get.Stdout));
@@ -134,6 +134,8 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
         var sent = await sharing.SendAsync(new SecretEnvelope("text too", [new SecretFile("a.bin", null, [7, 8])]), cancellationToken: TestContext.Current.CancellationToken);
         var taken = folder.Write($"secretshare-{sent.Link.Id[..8]}/a.bin", [1]);
+        // A planted link, even a dangling one, is a taken name: nothing is created through it.
+        File.CreateSymbolicLink(Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-2"), Path.Combine(folder.Path, "elsewhere"));
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var host = new CliHost { In = new StringReader(""), Out = stdout, Error = stderr, WorkingDirectory = folder.Path };
@@ -141,8 +143,9 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         var exitCode = await CliApp.RunAsync(["get", sent.Link.ToString()], host, TestContext.Current.CancellationToken);
 
         Assert.Equal((ExitCodes.Ok, "text too"), (exitCode, stdout.ToString()));
-        var saved = Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-2", "a.bin");
+        var saved = Path.Combine(folder.Path, $"secretshare-{sent.Link.Id[..8]}-3", "a.bin");
         Assert.Equal([7, 8], await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "elsewhere")));
         Assert.Equal([1], await File.ReadAllBytesAsync(taken, TestContext.Current.CancellationToken));
         Assert.Contains($"Saved {saved} (2 bytes)", stderr.ToString());
         Assert.Contains("last view", stderr.ToString());
@@ -350,6 +353,91 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Contains("last view", byEnvironment.Stderr);
     }
 
+    [Fact]
+    public async Task A_terminal_sees_the_senders_control_characters_escaped_and_a_redirect_gets_every_byte()
+    {
+        // OSC 52 (write the clipboard), a window title, CSI as one C1 character, a lone CR that would overwrite the line.
+        const string Text = "hi\u001b]52;c;ZXZpbA==\u0007\u001b]0;owned\u0007 \u009b2J\rX\r\nok\tdone\u007f\n";
+        var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
+        var sent = await sharing.SendAsync(
+            new SecretEnvelope(Text, [new SecretFile("a\u001b]0;t\u0007b\u202etxt.exe", null, [1])]),
+            new SendOptions { MaxViews = ViewLimit.Of(2) }, TestContext.Current.CancellationToken);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var terminal = new CliHost { In = new StringReader(""), Out = stdout, Error = stderr, IsOutputRedirected = false, IsErrorRedirected = false };
+
+        var exitCode = await CliApp.RunAsync(["get", sent.Link.ToString()], terminal, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Ok, exitCode);
+        Assert.Equal("hi\\x1B]52;c;ZXZpbA==\\x07\\x1B]0;owned\\x07 \\u009B2J\\x0DX\r\nok\tdone\\x7F\n", stdout.ToString());
+        Assert.Contains("1 file (a]0;tbtxt.exe, 1 byte)", stderr.ToString());
+        Assert.DoesNotMatch("[\u0000-\u0008\u000b-\u001f\u007f-\u009f]", stderr.ToString());
+
+        var redirected = await Cli.RunAsync(["get", sent.Link.ToString()]);
+        Assert.Equal((ExitCodes.Ok, Text), (redirected.ExitCode, redirected.Stdout));
+    }
+
+    [Fact]
+    public async Task Force_refuses_a_planted_symbolic_link_and_never_writes_outside_the_folder()
+    {
+        using var folder = new TempFolder();
+        var output = Path.Combine(folder.Path, "out");
+        Directory.CreateDirectory(output);
+        var victim = folder.Write("victim.txt", "mine"u8.ToArray());
+        File.CreateSymbolicLink(Path.Combine(output, "passwd"), victim);
+        File.CreateSymbolicLink(Path.Combine(output, "new.txt"), Path.Combine(folder.Path, "planted.txt"));
+        var sharing = new SecretSharing(new SecretShareClient(Fixture.Client));
+        var sent = await sharing.SendAsync(
+            new SecretEnvelope("", [new SecretFile("passwd", null, [2])]), new SendOptions { MaxViews = ViewLimit.Of(2) }, TestContext.Current.CancellationToken);
+        var dangling = await sharing.SendAsync(
+            new SecretEnvelope("", [new SecretFile("new.txt", null, [3])]), new SendOptions { MaxViews = ViewLimit.Of(2) }, TestContext.Current.CancellationToken);
+
+        var forced = await Cli.RunAsync(["get", sent.Link.ToString(), "-o", output, "--force"]);
+        Assert.Equal(ExitCodes.Usage, forced.ExitCode);
+        Assert.Contains("symbolic link", forced.Stderr);
+        var forcedDangling = await Cli.RunAsync(["get", dangling.Link.ToString(), "-o", output, "--force"]);
+        Assert.Equal(ExitCodes.Usage, forcedDangling.ExitCode);
+
+        // Without --force a link is a taken name like any other.
+        var kept = await Cli.RunAsync(["get", dangling.Link.ToString(), "-o", output]);
+        Assert.Equal(ExitCodes.Ok, kept.ExitCode);
+        Assert.Equal([3], await File.ReadAllBytesAsync(Path.Combine(output, "new (2).txt"), TestContext.Current.CancellationToken));
+
+        Assert.Equal("mine", await File.ReadAllTextAsync(victim, TestContext.Current.CancellationToken));
+        Assert.False(File.Exists(Path.Combine(folder.Path, "planted.txt")));
+        Assert.Equal(["out", "victim.txt"], Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["new (2).txt", "new.txt", "passwd"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Links_and_passphrases_come_from_standard_input_or_the_environment_and_no_command_carries_a_token()
+    {
+        var send = await Cli.RunAsync(["send", "--server", Server, "--views", "3", "--json"], stdin: "from env",
+            environment: new() { ["SECRETSHARE_PASSPHRASE"] = "pass from env" });
+        using var json = JsonDocument.Parse(send.Stdout);
+        var link = json.RootElement.GetProperty("link").GetString()!;
+        Assert.Equal("pass from env", json.RootElement.GetProperty("passphrase").GetString());
+
+        var fromStdin = await Cli.RunAsync(["get", "-", "--passphrase-stdin"], stdin: $"{link}\npass from env\n");
+        Assert.Equal((ExitCodes.Ok, "from env"), (fromStdin.ExitCode, fromStdin.Stdout));
+
+        var fromEnvironment = await Cli.RunAsync(["get"], environment: new() { ["SECRETSHARE_LINK"] = link, ["SECRETSHARE_PASSPHRASE"] = "pass from env" });
+        Assert.Equal((ExitCodes.Ok, "from env"), (fromEnvironment.ExitCode, fromEnvironment.Stdout));
+
+        var wrong = await Cli.RunAsync(["get", link, "--passphrase-stdin"], stdin: "not it\n");
+        Assert.Equal(ExitCodes.WrongPassphrase, wrong.ExitCode);
+
+        // The text output names the status link (it carries the manage token) on its own, never inside a command to paste.
+        var text = await Cli.RunAsync(["send", "--server", Server], stdin: "x");
+        var statusLink = Cli.Lines(text.Stderr).Select(line => Regex.Match(line, @"https?://\S+/m/\S+").Value).Single(value => value != "");
+        var manageToken = StatusLink.Parse(statusLink).ManageToken;
+        Assert.All(Cli.Lines(text.Stderr).Where(line => line.Contains("secretshare ", StringComparison.Ordinal)),
+            line => Assert.DoesNotContain(manageToken, line));
+        var status = await Cli.RunAsync(["status", "-"], stdin: statusLink + "\n");
+        Assert.Equal(ExitCodes.Ok, status.ExitCode);
+        Assert.Contains("Status: active", status.Stdout);
+    }
+
     /// <summary>
     /// The command-line sessions in the READMEs, pasted into bash in order, with the real <c>secretshare</c> executable
     /// on PATH and the documented server address replaced by this one: every command must succeed, and nothing may be
@@ -410,22 +498,22 @@ public sealed class CliOfflineTests
     [Theory]
     [InlineData("send")]
     [InlineData("send --server ftp://x")]
-    [InlineData("send --server http://s.invalid --views 0")]
-    [InlineData("send --server http://s.invalid --views many")]
-    [InlineData("send --server http://s.invalid --expires 1y")]
-    [InlineData("send --server http://s.invalid --passphrase a --generate-passphrase")]
-    [InlineData("send --server http://s.invalid --file /nonexistent/secret.txt")]
-    [InlineData("send --server http://s.invalid --file /etc/passwd --file /etc/../etc/passwd")]
-    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --force")]
-    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --output /etc/passwd")]
+    [InlineData("send --server https://s.invalid --views 0")]
+    [InlineData("send --server https://s.invalid --views many")]
+    [InlineData("send --server https://s.invalid --expires 1y")]
+    [InlineData("send --server https://s.invalid --passphrase a --generate-passphrase")]
+    [InlineData("send --server https://s.invalid --file /nonexistent/secret.txt")]
+    [InlineData("send --server https://s.invalid --file /etc/passwd --file /etc/../etc/passwd")]
+    [InlineData("get https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --force")]
+    [InlineData("get https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --output /etc/passwd")]
     [InlineData("get")]
-    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA")]
+    [InlineData("get https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA")]
     [InlineData("get not-a-link")]
-    [InlineData("send --server http://s.invalid --expires 999999w")]
-    [InlineData("extend http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
-    [InlineData("extend http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --add-views 0")]
-    [InlineData("extend http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --add-time forever")]
-    [InlineData("delete http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA -p a --manage-token b")]
+    [InlineData("send --server https://s.invalid --expires 999999w")]
+    [InlineData("extend https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("extend https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --add-views 0")]
+    [InlineData("extend https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --add-time forever")]
+    [InlineData("delete https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA -p a --manage-token b")]
     [InlineData("frobnicate")]
     public async Task Usage_errors_exit_1_with_a_message_on_stderr_and_no_request(string commandLine)
     {
@@ -437,10 +525,52 @@ public sealed class CliOfflineTests
         Assert.Equal(0, tripwire.Attempts);
     }
 
+    [Theory]
+    [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("get https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --server http://192.0.2.1")]
+    [InlineData("send --server http://secrets.example.com")]
+    [InlineData("status http://s.invalid/m/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("delete http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --manage-token AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task Plain_http_to_another_machine_is_refused_before_any_request_unless_insecure(string commandLine)
+    {
+        using var tripwire = new NoNetworkHandler();
+        var refused = await Cli.RunAsync(commandLine.Split(' '), stdin: "x", handler: tripwire);
+        Assert.Equal((ExitCodes.Usage, 0), (refused.ExitCode, tripwire.Attempts));
+        Assert.Contains("--insecure", refused.Stderr);
+
+        var allowed = await Cli.RunAsync([.. commandLine.Split(' '), "--insecure"], stdin: "x", handler: tripwire);
+        Assert.Equal(ExitCodes.ServerError, allowed.ExitCode);
+        Assert.Equal(1, tripwire.Attempts);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9")]
+    [InlineData("http://localhost:9")]
+    [InlineData("http://[::1]:9")]
+    public async Task Plain_http_to_this_machine_needs_no_insecure(string server)
+    {
+        using var tripwire = new NoNetworkHandler();
+        var result = await Cli.RunAsync(["send"], stdin: "x", environment: new() { ["SECRETSHARE_URL"] = server }, handler: tripwire);
+        Assert.Equal((ExitCodes.ServerError, 1), (result.ExitCode, tripwire.Attempts));
+    }
+
+    [Fact]
+    public async Task A_missing_link_names_every_way_to_give_it()
+    {
+        using var tripwire = new NoNetworkHandler();
+        var none = await Cli.RunAsync(["get"], handler: tripwire);
+        Assert.Equal((ExitCodes.Usage, 0), (none.ExitCode, tripwire.Attempts));
+        Assert.Contains("SECRETSHARE_LINK", none.Stderr);
+
+        var emptyStdin = await Cli.RunAsync(["status", "-"], stdin: "", handler: tripwire);
+        Assert.Equal((ExitCodes.Usage, 0), (emptyStdin.ExitCode, tripwire.Attempts));
+        Assert.Contains("standard input", emptyStdin.Stderr);
+    }
+
     [Fact]
     public async Task Empty_stdin_is_a_usage_error()
     {
-        var result = await Cli.RunAsync(["send", "--server", "http://s.invalid"], stdin: "");
+        var result = await Cli.RunAsync(["send", "--server", "https://s.invalid"], stdin: "");
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("empty", result.Stderr);
     }

@@ -6,6 +6,7 @@ using SecretShare.Client;
 namespace SecretShare.Tests.Client;
 
 /// <summary>Protocol v1 against the SPEC test vectors, plus links and base64url.</summary>
+[Trait("Tier", "Unit")]
 public sealed class ProtocolTests
 {
     private const string VectorText = "correct horse battery staple";
@@ -181,6 +182,17 @@ public sealed class ProtocolTests
     [InlineData("a\u0000b\u001fc\u007f<>:\"|?*.txt", "abc.txt")]
     [InlineData("trailing. . ", "trailing")]
     [InlineData("caf\u00e9 \ud83d\udd11.txt", "caf\u00e9 \ud83d\udd11.txt")]
+    [InlineData("NUL.txt", "_NUL.txt")]
+    [InlineData("con", "_con")]
+    [InlineData("Com1 .tar.gz", "_Com1 .tar.gz")]
+    [InlineData("LPT\u00b9", "_LPT\u00b9")]
+    [InlineData("CONIN$", "_CONIN$")]
+    [InlineData("COM10.txt", "COM10.txt")]
+    [InlineData("console.log", "console.log")]
+    [InlineData("invoice\u202efdp.exe", "invoicefdp.exe")]
+    [InlineData("a\u200b\u200d\u2066b\ufeff\u00ad\u061c.txt", "ab.txt")]
+    [InlineData("a\u2028b\u2029c\u0085", "abc")]
+    [InlineData("\u202e.bashrc", "bashrc")]
     public void Safe_file_names_are_one_plain_name(string name, string expected)
     {
         Assert.Equal(expected, SecretFile.SafeFileName(name));
@@ -192,6 +204,35 @@ public sealed class ProtocolTests
         var safe = SecretFile.SafeFileName(new string('a', 300) + ".tar.gz");
         Assert.Equal(200, safe.Length);
         Assert.EndsWith("aaa.gz", safe);
+    }
+
+    [Fact]
+    public void Unpaired_surrogates_are_dropped_from_file_names()
+    {
+        // Not an InlineData: attribute strings are stored as UTF-8, which turns an unpaired surrogate into U+FFFD.
+        Assert.Equal("xy.txt", SecretFile.SafeFileName(string.Concat("x", "\ud800", "y", "\udc00", ".txt")));
+    }
+
+    /// <summary>The same cases as the web client's (files.test.mjs): within 200 bytes of UTF-8, cut between text elements.</summary>
+    [Theory]
+    [InlineData("surrogate pairs")]
+    [InlineData("combining marks")]
+    [InlineData("flags")]
+    [InlineData("CJK")]
+    public void Long_file_names_are_cut_by_text_element(string what)
+    {
+        var (name, expected) = what switch
+        {
+            "surrogate pairs" => (new string('a', 195) + string.Concat(Enumerable.Repeat("\ud83d\udd11", 3)) + ".txt", new string('a', 195) + ".txt"),
+            "combining marks" => (string.Concat(Enumerable.Repeat("e\u0301", 100)) + ".txt", string.Concat(Enumerable.Repeat("e\u0301", 65)) + ".txt"),
+            "flags" => (string.Concat(Enumerable.Repeat("\ud83c\udde9\ud83c\uddea", 30)), string.Concat(Enumerable.Repeat("\ud83c\udde9\ud83c\uddea", 25))),
+            _ => (new string('\u6587', 100), new string('\u6587', 66)),
+        };
+
+        var safe = SecretFile.SafeFileName(name);
+
+        Assert.Equal(expected, safe);
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(safe), 1, 200);
     }
 
     [Fact]

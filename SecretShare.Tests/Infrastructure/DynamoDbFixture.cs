@@ -105,6 +105,7 @@ public class DynamoDbFixture : BackendFixture
     {
         server = await StartServerAsync();
         Endpoint = server.Endpoint;
+        await DynamoDbLocalServer.CreateTablesAsync(Endpoint, TableName);
         return new Dictionary<string, string?>
         {
             [EnvironmentVariables.DatabaseUrl] = "",

@@ -115,6 +115,24 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
     /// <summary>A client of its own, independent of the API's storage code.</summary>
     public AmazonDynamoDBClient CreateClient() => ClientFor(Endpoint);
 
+    /// <summary>
+    /// Creates SecretShare's two tables (<paramref name="table"/> and its events table) at <paramref name="endpoint"/>, as
+    /// deploy/ does before a production start: outside Development the API requires them and creates nothing. Also gives
+    /// this process the dummy credentials DynamoDB Local accepts: outside Development the in-process APIs take theirs
+    /// from the SDK's standard chain, which reads the process environment, not the test's settings.
+    /// </summary>
+    internal static async Task CreateTablesAsync(string endpoint, string table)
+    {
+        Environment.SetEnvironmentVariable(SecretShare.Storage.Configuration.EnvironmentVariables.AwsAccessKeyId, "local");
+        Environment.SetEnvironmentVariable(SecretShare.Storage.Configuration.EnvironmentVariables.AwsSecretAccessKey, "local");
+
+        using var client = ClientFor(endpoint);
+        var backend = new SecretShare.Storage.Configuration.DynamoDbBackend(table, endpoint, "us-east-1");
+        await new SecretShare.Storage.DynamoDb.DynamoDbTableProvisioner(
+                client, backend, Microsoft.Extensions.Logging.Abstractions.NullLogger<SecretShare.Storage.DynamoDb.DynamoDbTableProvisioner>.Instance)
+            .CreateTablesAsync(CancellationToken.None);
+    }
+
     internal static AmazonDynamoDBClient ClientFor(string endpoint) => new(
         new BasicAWSCredentials("local", "local"),
         new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1" });

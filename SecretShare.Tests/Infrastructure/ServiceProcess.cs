@@ -45,7 +45,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         // Whatever the developer's shell has set must not decide which backend a test sees.
-        foreach (var name in new[] { EnvironmentVariables.DatabaseUrl, EnvironmentVariables.DynamoDbTable, EnvironmentVariables.DynamoDbEndpoint, EnvironmentVariables.AwsEndpointUrlDynamoDb, EnvironmentVariables.OtlpEndpoint })
+        foreach (var name in new[] { EnvironmentVariables.DatabaseUrl, EnvironmentVariables.DynamoDbTable, EnvironmentVariables.DynamoDbEndpoint, EnvironmentVariables.AwsEndpointUrlDynamoDb, EnvironmentVariables.OtlpEndpoint,
+                     EnvironmentVariables.AwsAccessKeyId, EnvironmentVariables.AwsSecretAccessKey })
         {
             start.Environment.Remove(name);
         }

@@ -18,6 +18,8 @@ public sealed class TcpRelay : IAsyncDisposable
     private Uri upstream;
     private string? armedFor;
     private int dropped;
+    private string? countedMarker;
+    private int counted;
     private volatile bool cut;
 
     public TcpRelay(Uri upstream)
@@ -31,6 +33,16 @@ public sealed class TcpRelay : IAsyncDisposable
 
     /// <summary>Answers lost by <see cref="LoseNextAnswerTo"/>.</summary>
     public int Dropped => Volatile.Read(ref dropped);
+
+    /// <summary>From now on, counts the requests whose bytes contain <paramref name="marker"/> (see <see cref="Counted"/>).</summary>
+    public void Count(string marker)
+    {
+        Volatile.Write(ref counted, 0);
+        Volatile.Write(ref countedMarker, marker);
+    }
+
+    /// <summary>Requests seen since <see cref="Count"/>.</summary>
+    public int Counted => Volatile.Read(ref counted);
 
     /// <summary>The next request whose bytes contain <paramref name="marker"/> reaches the server; its answer is lost.</summary>
     public void LoseNextAnswerTo(string marker) => Volatile.Write(ref armedFor, marker);
@@ -108,6 +120,12 @@ public sealed class TcpRelay : IAsyncDisposable
                 int read;
                 while ((read = await client.ReceiveAsync(buffer, SocketFlags.None)) > 0)
                 {
+                    if (Volatile.Read(ref countedMarker) is { } counting &&
+                        Encoding.ASCII.GetString(buffer, 0, read).Contains(counting, StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref counted);
+                    }
+
                     if (Volatile.Read(ref armedFor) is { } marker &&
                         Encoding.ASCII.GetString(buffer, 0, read).Contains(marker, StringComparison.Ordinal) &&
                         Interlocked.CompareExchange(ref armedFor, null, marker) == marker)

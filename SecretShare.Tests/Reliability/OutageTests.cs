@@ -151,6 +151,7 @@ public sealed class DynamoDbOutageFixture : OutageFixture
     protected override async Task<IReadOnlyDictionary<string, string?>> StartDatabaseAsync()
     {
         server = await DynamoDbLocalServer.StartOnDiskAsync();
+        await DynamoDbLocalServer.CreateTablesAsync(server.Endpoint, table);
         relay = new TcpRelay(new Uri(server.Endpoint));
         return new Dictionary<string, string?>
         {
@@ -188,7 +189,7 @@ public abstract class OutageTests<TFixture>(TFixture fixture, ITestOutputHelper 
 
     /// <summary>
     /// The command timeout in the test's DATABASE_URL and the DynamoDB client's per-attempt timeout, plus a margin for a
-    /// busy build machine: no request may wait longer.
+    /// busy machine: no request may wait longer.
     /// </summary>
     private static readonly TimeSpan ConfiguredTimeout = TimeSpan.FromSeconds(5 + 2);
 

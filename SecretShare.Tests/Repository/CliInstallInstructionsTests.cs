@@ -4,6 +4,7 @@ using SecretShare.Tests.Infrastructure;
 namespace SecretShare.Tests.Repository;
 
 /// <summary>Following the CLI README's install steps leaves the clone clean: the package goes to a git-ignored folder.</summary>
+[Trait("Tier", "Unit")]
 public sealed partial class CliInstallInstructionsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using SecretShare.Tests.Infrastructure;
 namespace SecretShare.Tests.Repository;
 
 /// <summary>The Markdown files work in any clone: every relative link names a file or folder inside the repository.</summary>
+[Trait("Tier", "Unit")]
 public sealed partial class DocumentationLinksTests
 {
     private static readonly string[] NotDocumentation = ["node_modules", "bin", "obj", "TestResults", "artifacts", ".git"];

@@ -3,6 +3,7 @@ using SecretShare.Tests.Infrastructure;
 namespace SecretShare.Tests.Repository;
 
 /// <summary>What the repository's scripts tell a person who runs them.</summary>
+[Trait("Tier", "Unit")]
 public sealed class ScriptTests
 {
     [Fact]

@@ -170,16 +170,67 @@ public sealed class BackendDetectionTests
     [Trait("Backend", "DynamoDb")]
     public async Task A_table_name_selects_DynamoDB_at_the_endpoint_given_by_either_variable(string endpointVariable)
     {
+        // Development with an endpoint override: DynamoDB Local, where the API makes up credentials and creates the tables.
         var endpoint = (await TestServers.DynamoDb).Endpoint;
         var port = ExternalProcess.FreePort();
         await using var api = ServiceProcess.Start("SecretShare.Api", new Dictionary<string, string?>
         {
             [EnvironmentVariables.DynamoDbTable] = $"detect-{Guid.NewGuid():N}",
             [endpointVariable] = endpoint,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         });
 
         await AssertServesAsync(api, port, $"at {endpoint}");
+    }
+
+    [Fact]
+    [Trait("Backend", "DynamoDb")]
+    public async Task Outside_Development_an_endpoint_override_creates_no_table_and_stops_with_one_line()
+    {
+        var endpoint = (await TestServers.DynamoDb).Endpoint;
+        var table = $"missing-{Guid.NewGuid():N}";
+        await using var api = ServiceProcess.Start("SecretShare.Api", new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.DynamoDbTable] = table,
+            [EnvironmentVariables.AwsEndpointUrlDynamoDb] = endpoint,
+            [EnvironmentVariables.AwsAccessKeyId] = "local",
+            [EnvironmentVariables.AwsSecretAccessKey] = "local",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ExternalProcess.FreePort()}",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync(Timeout));
+        var lastLine = api.Output.Trim().Split('\n')[^1];
+        Assert.Equal(
+            $"DynamoDB table {table} does not exist at {endpoint}: create it first (deploy/). Only in Development (ASPNETCORE_ENVIRONMENT=Development) with an endpoint override are the tables created at start-up.",
+            lastLine);
+        Assert.DoesNotContain("   at ", api.Output);
+        using var client = DynamoDbLocalServer.ClientFor(endpoint);
+        var tables = await client.ListTablesAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(tables.TableNames, name => name.StartsWith(table, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Backend", "DynamoDb")]
+    public async Task Outside_Development_an_endpoint_override_signs_with_no_made_up_credentials()
+    {
+        var endpoint = (await TestServers.DynamoDb).Endpoint;
+        var table = $"nocreds-{Guid.NewGuid():N}";
+        await DynamoDbLocalServer.CreateTablesAsync(endpoint, table);
+        await using var api = ServiceProcess.Start("SecretShare.Api", new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.DynamoDbTable] = table,
+            [EnvironmentVariables.DynamoDbEndpoint] = endpoint,
+            // The chain's last resort is the EC2 instance metadata service; there is none here, so skip its timeouts.
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ExternalProcess.FreePort()}",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync(Timeout));
+        var lastLine = api.Output.Trim().Split('\n')[^1];
+        Assert.StartsWith($"No AWS credentials for DynamoDB table {table} at {endpoint}: the SDK's standard chain found none", lastLine);
+        Assert.DoesNotContain("   at ", api.Output);
+        Assert.DoesNotContain("Exception", api.Output);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Tests.Storage;
 
+[Trait("Tier", "Unit")]
 public sealed class PostgresUrlTests
 {
     [Fact]

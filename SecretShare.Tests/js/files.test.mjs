@@ -113,6 +113,19 @@ describe('file names', () => {
     ['a\u0000b\u001fc\u007f<>:"|?*.txt', 'abc.txt'],
     ['trailing. . ', 'trailing'],
     ['café 🔑.txt', 'café 🔑.txt'],
+    // A hostile sender: Windows devices, names that read differently than they are, broken text.
+    ['NUL.txt', '_NUL.txt'],
+    ['con', '_con'],
+    ['Com1 .tar.gz', '_Com1 .tar.gz'],
+    ['LPT\u00b9', '_LPT\u00b9'],
+    ['CONIN$', '_CONIN$'],
+    ['COM10.txt', 'COM10.txt'],
+    ['console.log', 'console.log'],
+    ['invoice\u202efdp.exe', 'invoicefdp.exe'],
+    ['a\u200b\u200d\u2066b\ufeff\u00ad\u061c.txt', 'ab.txt'],
+    ['x\ud800y\udc00.txt', 'xy.txt'],
+    ['a\u2028b\u2029c\u0085', 'abc'],
+    ['\u202e.bashrc', 'bashrc'],
   ];
   for (const [name, expected] of cases) {
     test(`safeFileName(${JSON.stringify(name)}) = ${JSON.stringify(expected)}`, () => {
@@ -125,6 +138,20 @@ describe('file names', () => {
     assert.equal(safe.length, 200);
     assert.ok(safe.endsWith('aaa.gz'));
   });
+
+  // Cut between text elements, within 200 bytes of UTF-8: never half a surrogate pair, a flag or a combining sequence.
+  const cuts = [
+    ['surrogate pairs', `${'a'.repeat(195)}${'\u{1F511}'.repeat(3)}.txt`, `${'a'.repeat(195)}.txt`],
+    ['combining marks', `${'e\u0301'.repeat(100)}.txt`, `${'e\u0301'.repeat(65)}.txt`],
+    ['flags', '\u{1F1E9}\u{1F1EA}'.repeat(30), '\u{1F1E9}\u{1F1EA}'.repeat(25)],
+    ['CJK', '\u6587'.repeat(100), '\u6587'.repeat(66)],
+  ];
+  for (const [what, name, expected] of cuts) {
+    test(`long names are cut by text element: ${what}`, () => {
+      assert.equal(safeFileName(name), expected);
+      assert.ok(new TextEncoder().encode(safeFileName(name)).length <= 200);
+    });
+  }
 
   test('readAttachment takes the bytes, a safe name and a type', async () => {
     const file = new File([bytes(1, 2, 3)], '../up.bin');

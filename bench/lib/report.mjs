@@ -48,6 +48,7 @@ function figures(run) {
     p99_ms: round(latency.p99 / 1000, 2),
     errors,
     api_cpu_pct: run.api_cpu_pct,
+    api_log_lines: run.api_log_lines ?? null,
     // The cost of a secret, comparable across commits and hosts whatever the throughput: lifecycles per second of API CPU.
     lifecycles_per_api_cpu_s: run.kind !== 'ceiling' && lifecyclesPerS != null && run.api_cpu_s > 0
       ? Math.round((lifecyclesPerS * run.elapsed_s) / run.api_cpu_s) : null,
@@ -174,14 +175,14 @@ for (const backend of backends) {
   const seen = new Set();
   table(
     ['run', 'scenario', 'conc', 'req/s', 'lifecycles/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'API CPU %', 'lifecycles per API CPU-s',
-      'DB CPU %', 'host CPU %', 'API RSS MB', 'API/ceiling', ...(postgres ? ['autovacuums'] : [])],
+      'DB CPU %', 'host CPU %', 'API RSS MB', 'API log lines', 'API/ceiling', ...(postgres ? ['autovacuums'] : [])],
     main.filter((r) => { const key = `${r.kind}-${r.order}-${r.scenario}-${r.concurrency}`; if (seen.has(key)) return false; seen.add(key); return true; })
       .sort((a, b) => a.concurrency - b.concurrency || a.scenario.localeCompare(b.scenario) ||
         rank(a) - rank(b))
       .map((r) => [r.kind === 'api' ? 'API' : (postgres ? 'pgbench' : 'SDK loop') + (r.latency_unit === 'lifecycle' ? '*' : '') +
         (r.order ? `, ${r.order}` : ''),
         r.scenario, r.concurrency, r.requests_per_s, r.lifecycles_per_s, r.p50_ms, r.p90_ms, r.p99_ms, r.errors,
-        r.api_cpu_pct, r.lifecycles_per_api_cpu_s, r.db_cpu_pct, r.machine_cpu_pct, r.api_rss_peak_mb, r.ratio,
+        r.api_cpu_pct, r.lifecycles_per_api_cpu_s, r.db_cpu_pct, r.machine_cpu_pct, r.api_rss_peak_mb, r.api_log_lines, r.ratio,
         ...(postgres ? [r.autovacuums?.join(' ') || '0'] : [])]));
 
   const sweep = runs.filter((r) => r.series === backend && r.kind === 'api' && r.scenario === 'lifecycle');

@@ -4,6 +4,7 @@
 //   node tool.mjs pgvars <bytes>                 pgbench -D options (hex bytea values and timestamps) for the same payload
 //   node tool.mjs seed <baseUrl> <n> <file>     creates n secrets (maxViews null), writes their ids
 //   node tool.mjs wait <url> <seconds>          waits until the URL answers 2xx
+//   node tool.mjs dynamo-tables <endpoint> <t>  creates table <t> and <t>-events in DynamoDB Local, as deploy/ does in AWS
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -87,6 +88,36 @@ switch (command) {
         process.exit(1);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    break;
+  }
+  case 'dynamo-tables': {
+    // Outside Development the API creates no table (docs/spec.md section 4); the same keys and TTL as deploy/dynamodb-table.sh.
+    const [endpoint, table] = args;
+    const call = async (target, request) => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDB_20120810.${target}`,
+          // DynamoDB Local reads the key id from a signature it does not check.
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: JSON.stringify(request),
+      });
+      if (!response.ok) throw new Error(`${target} ${request.TableName}: ${response.status} ${await response.text()}`);
+    };
+    for (const [name, keys, ttl] of [
+      [table, [['id', 'S', 'HASH']], 'expires_at'],
+      [`${table}-events`, [['secret_id', 'S', 'HASH'], ['seq', 'N', 'RANGE']], 'retain_until'],
+    ]) {
+      await call('CreateTable', {
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keys.map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+        KeySchema: keys.map(([AttributeName, , KeyType]) => ({ AttributeName, KeyType })),
+      });
+      await call('UpdateTimeToLive', { TableName: name, TimeToLiveSpecification: { AttributeName: ttl, Enabled: true } });
     }
     break;
   }

@@ -46,3 +46,9 @@ require_dynamodb_local() {
 require_postgres() {
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 }
+
+# Redis from Debian: the AppHost runs it as a local executable when there is no container runtime, as the shared store
+# of the API replicas' rate limits; the AppHost tests start it that way.
+require_redis() {
+  command -v redis-server >/dev/null || apt_install redis-server
+}

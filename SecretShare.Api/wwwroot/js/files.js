@@ -5,23 +5,43 @@ import { formatNumber, t } from './i18n.js';
 /** The server's payload limit when GET /api/limits cannot be read (SPEC section 2). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 262144;
 
-const MAX_SAFE_NAME_LENGTH = 200;
-// Control characters (C0, DEL, C1) and the characters Windows forbids in file names.
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f<>:"|?*]/g;
+// At most this many bytes of UTF-8: under every common file system's limit (255 bytes on Linux, 255 UTF-16 units on Windows).
+const MAX_SAFE_NAME_BYTES = 200;
+const MAX_KEPT_EXTENSION_LENGTH = 20;
+// Control (C0, DEL, C1) and format characters (bidirectional overrides such as U+202E, zero-width characters), line and
+// paragraph separators, unpaired surrogates, and the characters Windows forbids in file names.
+const UNSAFE_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}<>:"|?*]/gu;
+// Names of devices on Windows, whatever the extension: "NUL.txt" opens the null device, not a file.
+const WINDOWS_DEVICE_NAME = /^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3]) *(\.|$)/i;
+const utf8Length = (text) => new TextEncoder().encode(text).length;
+const trimDotsAndSpaces = (text) => text.replace(/^[. ]+/, '').replace(/[. ]+$/, '');
+
+/** The longest prefix of whole text elements (grapheme clusters) that fits in maxBytes of UTF-8. */
+function cutToBytes(text, maxBytes) {
+  let cut = '';
+  for (const { segment } of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)) {
+    if (utf8Length(cut + segment) > maxBytes) break;
+    cut += segment;
+  }
+  return cut;
+}
 
 /**
  * The name reduced to one harmless file name, by the same rules as the CLI (SecretFile.SafeFileName): only the part
- * after the last '/' or '\', without control characters or <>:"|?*, without leading dots and spaces or trailing dots
- * and spaces, at most 200 characters (keeping a short extension). Empty, "." or ".." become `fallback`.
+ * after the last '/' or '\'; without control or format characters, line or paragraph separators, unpaired surrogates
+ * or <>:"|?*; without leading dots and spaces or trailing dots and spaces; a Windows device name (CON, NUL.txt) gets a
+ * leading '_'; at most 200 bytes of UTF-8, cut between text elements (never inside a surrogate pair or before a
+ * combining mark) keeping a short extension. Empty, "." or ".." become `fallback`.
  */
 export function safeFileName(name, fallback = 'file') {
   let text = String(name ?? '');
   text = text.slice(Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) + 1);
-  text = text.replace(UNSAFE_CHARACTERS, '').replace(/^[. ]+/, '').replace(/[. ]+$/, '');
-  if (text.length > MAX_SAFE_NAME_LENGTH) {
+  text = trimDotsAndSpaces(text.replace(UNSAFE_CHARACTERS, ''));
+  if (WINDOWS_DEVICE_NAME.test(text)) text = `_${text}`;
+  if (utf8Length(text) > MAX_SAFE_NAME_BYTES) {
     const dot = text.lastIndexOf('.');
-    const extension = dot > 0 && text.length - dot <= 20 ? text.slice(dot) : '';
-    text = text.slice(0, MAX_SAFE_NAME_LENGTH - extension.length) + extension;
+    const extension = dot > 0 && text.length - dot <= MAX_KEPT_EXTENSION_LENGTH ? text.slice(dot) : '';
+    text = trimDotsAndSpaces(cutToBytes(text.slice(0, text.length - extension.length), MAX_SAFE_NAME_BYTES - utf8Length(extension)) + extension);
   }
   return text === '' ? fallback : text;
 }

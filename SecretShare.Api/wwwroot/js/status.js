@@ -51,6 +51,8 @@ function describeEvent(event) {
 
 const id = parseStatusPath(location.pathname);
 const token = parseLinkKey(location.hash) ? location.hash.slice(1).trim() : null;
+// Read once: the manage token leaves the address bar and the session history (screen shares, synced history, copied URLs).
+if (token) globalThis.history.replaceState(null, '', location.pathname + location.search);
 
 /** The last receipt shown, drawn again when the language changes. */
 let shown = null;

@@ -350,6 +350,8 @@ async function load() {
     showError(hash === '' ? 'view.errors.keyMissing' : 'view.errors.keyDamaged');
     return;
   }
+  // Read once: the key leaves the address bar and the session history (screen shares, synced history, copied URLs).
+  history.replaceState(null, '', location.pathname + location.search);
   if (!globalThis.crypto?.subtle) {
     showError('view.errors.noCrypto');
     return;

@@ -109,6 +109,17 @@ CREATE TYPE secret_decision AS (
     passphrase_protected boolean,
     deleted_by         text);
 
+-- Whether a secret is live: not expired at p_now and a view left. Reads and decisions all ask this one function.
+CREATE FUNCTION secret_is_live(s secrets, p_now timestamptz) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT s.expires_at > p_now AND (s.max_views IS NULL OR s.views < s.max_views)
+$$;
+
+-- The live secret, locked until the end of the transaction (racing decisions on it wait here and then see its new
+-- state); a row of NULLs when it is gone.
+CREATE FUNCTION secret_lock_live(p_id text, p_now timestamptz) RETURNS secrets LANGUAGE sql AS $$
+    SELECT * FROM secrets s WHERE s.id = p_id AND secret_is_live(s, p_now) FOR UPDATE
+$$;
+
 -- A wrong token on a locked, live secret: counted only when the secret is passphrase-protected (otherwise the access
 -- token has 256 bits and counting would only let anyone who saw the id destroy the secret); at the limit the secret is
 -- deleted in the same transaction. Nothing resets the count: a secret survives MaxFailedAttempts wrong tokens in all,
@@ -146,8 +157,8 @@ DECLARE
     result secret_decision;
     burned boolean;
 BEGIN
-    SELECT * INTO s FROM secrets WHERE id = p_id AND expires_at > p_now AND (max_views IS NULL OR views < max_views) FOR UPDATE;
-    IF NOT FOUND THEN
+    s := secret_lock_live(p_id, p_now);
+    IF s.id IS NULL THEN
         result.outcome := 'gone';
         RETURN result;
     END IF;
@@ -187,8 +198,8 @@ DECLARE
     result   secret_decision;
     expires  timestamptz;
 BEGIN
-    SELECT * INTO s FROM secrets WHERE id = p_id AND expires_at > p_now AND (max_views IS NULL OR views < max_views) FOR UPDATE;
-    IF NOT FOUND THEN
+    s := secret_lock_live(p_id, p_now);
+    IF s.id IS NULL THEN
         result.outcome := 'gone';
         RETURN result;
     END IF;
@@ -232,8 +243,8 @@ DECLARE
     s      secrets%ROWTYPE;
     result secret_decision;
 BEGIN
-    SELECT * INTO s FROM secrets WHERE id = p_id AND expires_at > p_now AND (max_views IS NULL OR views < max_views) FOR UPDATE;
-    IF NOT FOUND THEN
+    s := secret_lock_live(p_id, p_now);
+    IF s.id IS NULL THEN
         result.outcome := 'gone';
         RETURN result;
     END IF;
