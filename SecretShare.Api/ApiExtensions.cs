@@ -8,6 +8,7 @@ using Scalar.AspNetCore;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
+using SecretShare.Storage;
 using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Api;
@@ -23,6 +24,7 @@ public static class ApiExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretLimitsOptions>, SecretLimitsOptions.Validator>();
 
+        services.RequireAuditKeys();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => PageLanguages.Load(provider.GetRequiredService<IWebHostEnvironment>().WebRootPath));
         services.AddSingleton<SecretShareMetrics>();
@@ -112,6 +114,7 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         app.MapSecretsApi();
         app.MapLimitsApi();
+        app.MapReceiptKeysApi();
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
         // or manage token from the fragment, itself. Every page is served in the language Accept-Language asks for.

@@ -55,6 +55,13 @@ public sealed class ManifestTests
                 }
             }
 
+            // The audit key reaches the API only, as a generated secret parameter: never a literal value.
+            Assert.Equal("local", (string?)api["env"]!["SecretShare__Audit__CurrentKeyId"]);
+            Assert.Equal("{audit-key.value}", (string?)api["env"]!["SecretShare__Audit__Keys__local"]);
+            Assert.DoesNotContain(resources["cleanup"]!["env"]!.AsObject(), pair => pair.Key.StartsWith("SecretShare__Audit", StringComparison.Ordinal));
+            Assert.Equal("parameter.v0", (string?)resources["audit-key"]!["type"]);
+            Assert.True((bool?)resources["audit-key"]!["inputs"]!["value"]!["secret"]);
+
             // Local stand-ins (executables, DynamoDB Local) never reach a deployment; PostgreSQL is a real container.
             Assert.DoesNotContain(resources, pair => (string?)pair.Value!["type"] == "executable.v0");
             Assert.False(resources.ContainsKey("dynamodb"));
@@ -66,7 +73,7 @@ public sealed class ManifestTests
             }
             else
             {
-                Assert.Equal(["api", "cleanup"], resources.Select(pair => pair.Key).Order());
+                Assert.Equal(["api", "audit-key", "cleanup"], resources.Select(pair => pair.Key).Order());
             }
         }
         finally

@@ -55,6 +55,19 @@ try
     }
 
     IResourceBuilder<ProjectResource>[] services = [api, cleanup];
+
+    // The audit key that keys every secret's event chain and signs receipts (docs/design.md, "Audit keys"): a secret
+    // parameter, generated once and kept in this project's user secrets for local runs (43 characters of the base64
+    // alphabet decode to the 32 bytes the API requires); a deployment supplies its own from a secret store. Only the
+    // API gets it: the cleanup worker appends no events.
+    const string AuditKeyId = "local";
+    var auditKey = builder.AddParameter("audit-key", new GenerateParameterDefault { MinLength = 43, Special = false }, secret: true, persist: true);
+    api
+        // The id under which events record the key; a rotation adds a new id and keeps the old key (deploy/README.md).
+        .WithEnvironment("SecretShare__Audit__CurrentKeyId", AuditKeyId)
+        // The key itself, as a secret parameter: never a literal in a manifest.
+        .WithEnvironment($"SecretShare__Audit__Keys__{AuditKeyId}", auditKey);
+
     var executables = isRunMode && UseExecutables(settings.DatabaseRuntime, builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]);
     var data = executables ? LocalDataFolder.Create() : null;
     if (data is not null)

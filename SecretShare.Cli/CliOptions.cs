@@ -83,18 +83,21 @@ internal static partial class CliOptions
         LinkArgument(host, "link", LinkEnvironmentVariable, "The share link, including the part after '#'.", ShareLink.Parse);
 
     /// <summary>The creator's private status link, as printed by send and shown by the web UI.</summary>
-    public static Argument<StatusLink> StatusLinkArgument(CliHost host) => LinkArgument(
+    /// <summary>Optional, because <c>status --verify FILE</c> needs none: the command says what is missing.</summary>
+    public static Argument<StatusLink?> StatusLinkArgument(CliHost host) => LinkArgument<StatusLink?>(
         host,
         "status-link",
         StatusLinkEnvironmentVariable,
         "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
-        StatusLink.Parse);
+        StatusLink.Parse,
+        required: false);
 
     /// <summary>
     /// A link from the command line, or (so that its key stays out of shell history and process lists) from one line of
     /// standard input when given as '-', or from an environment variable when omitted.
     /// </summary>
-    private static Argument<T> LinkArgument<T>(CliHost host, string name, string environmentVariable, string description, Func<string, T> parse)
+    private static Argument<T> LinkArgument<T>(
+        CliHost host, string name, string environmentVariable, string description, Func<string, T> parse, bool required = true)
     {
         T Parse(ArgumentResult result)
         {
@@ -105,6 +108,11 @@ internal static partial class CliOptions
                 StandardInput => host.In.ReadLine(),
                 _ => token,
             };
+            if (string.IsNullOrWhiteSpace(text) && token is null && !required)
+            {
+                return default!;
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 result.AddError(token is null

@@ -20,7 +20,7 @@ public static class ExitCodes
     /// <summary>429: too many requests from this address.</summary>
     public const int RateLimited = 5;
 
-    /// <summary>status: the secret's recorded history does not verify (changed, reordered or removed events).</summary>
+    /// <summary>status: the receipt does not check out on this device (see docs/spec.md, "Receipts").</summary>
     public const int Tampered = 6;
 
     public const string HelpText = """
@@ -31,6 +31,7 @@ public static class ExitCodes
           3  wrong passphrase (the attempts left are printed; at 0 the secret is deleted)
           4  network or server error
           5  rate limited (the wait is printed)
-          6  status: the secret's history does not verify (events changed, reordered or removed)
+          6  status: the receipt does not check out on this device (history changed, reordered, removed or cut back,
+             a bad signature or an unannounced key change), or a --verify file was changed
         """;
 }

@@ -58,10 +58,25 @@ public sealed record SecretEvents(
     DateTimeOffset ExpiresAt,
     int? ViewsRemaining,
     IReadOnlyList<SecretEvent> Events,
-    ChainVerdict Chain);
+    ChainVerdict Chain,
+    DateTimeOffset IssuedAt = default,
+    ReceiptSignature? Signature = null);
 
-/// <summary>One recorded state change of a secret; <see cref="Hash"/> is its link in the hash chain.</summary>
-public sealed record SecretEvent(int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash);
+/// <summary>
+/// One recorded state change of a secret; <see cref="Hash"/> is its link in the chain, <see cref="PrevHash"/> the link
+/// before it, <see cref="KeyId"/> the audit key that keyed it (docs/spec.md, "Receipts").
+/// </summary>
+public sealed record SecretEvent(
+    int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash, string PrevHash = "", string? KeyId = null);
+
+/// <summary>The server's ECDSA P-256 signature (<c>ES256</c>, r || s in base64url) over the receipt's canonical bytes.</summary>
+public sealed record ReceiptSignature(string Alg, string KeyId, string Value);
+
+/// <summary>Answer to <c>GET /api/receipt-keys</c>: the public keys that sign receipts, as a JWK set (RFC 7517).</summary>
+public sealed record ReceiptKeySet(IReadOnlyList<ReceiptPublicKey> Keys);
+
+/// <summary>One public key of the set: <c>kty</c> EC, <c>crv</c> P-256, <c>alg</c> ES256, <c>use</c> sig.</summary>
+public sealed record ReceiptPublicKey(string Kty, string Crv, string Kid, string X, string Y, string Alg, string Use);
 
 /// <summary>The server's verification of the event chain; <see cref="Problem"/> names the first broken link.</summary>
 public sealed record ChainVerdict(bool Verified, int Length, string HeadHash, string? Problem);
@@ -75,4 +90,5 @@ public sealed record ChainVerdict(bool Verified, int Length, string HeadHash, st
 [JsonSerializable(typeof(ExtendSecretRequest))]
 [JsonSerializable(typeof(ServerLimits))]
 [JsonSerializable(typeof(SecretEvents))]
+[JsonSerializable(typeof(ReceiptKeySet))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

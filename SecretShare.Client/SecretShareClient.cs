@@ -99,6 +99,13 @@ public sealed class SecretShareClient
         return await ReadAsync(response, ApiJsonContext.Default.SecretEvents, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><c>GET /api/receipt-keys</c>: the JWK set of the keys that sign receipts.</summary>
+    public async Task<ReceiptKeySet> GetReceiptKeysAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync(Url("api/receipt-keys"), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.ReceiptKeySet, cancellationToken).ConfigureAwait(false);
+    }
+
     private Uri Url(string relative) => new(BaseAddress, relative);
 
     private Uri SecretUrl(string id, string suffix)

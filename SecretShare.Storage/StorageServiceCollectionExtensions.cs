@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Microsoft.Extensions.Options;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.DynamoDb;
 using SecretShare.Storage.Postgres;
@@ -36,6 +38,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(backend);
         services.AddSingleton<StorageInitializer>();
         services.AddOptions<StorageOptions>().BindStartupConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // The key ring the repositories key each trail with; validated whenever it is read (RequireAuditKeys: at start).
+        services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName);
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptions.Validator>();
+        services.AddSingleton<AuditKeyRing>();
 
         switch (backend)
         {
@@ -68,6 +74,12 @@ public static class StorageServiceCollectionExtensions
 
         return backend;
     }
+
+    /// <summary>
+    /// Requires the audit keys (<c>SecretShare:Audit</c>) at start-up: the API's call. The cleanup worker appends
+    /// nothing and never resolves the key ring, so it starts without a key.
+    /// </summary>
+    public static void RequireAuditKeys(this IServiceCollection services) => services.AddOptions<AuditOptions>().ValidateOnStart();
 
     /// <summary>How long one DynamoDB call, and one storage operation as a whole, may take before the API answers 503.</summary>
     private static readonly TimeSpan DynamoDbCallTimeout = TimeSpan.FromSeconds(5);

@@ -32,21 +32,29 @@ public sealed record RevealSecretResponse(string Ciphertext, int? ViewsRemaining
 public sealed record ExtendSecretRequest(string? AccessToken, int? AddSeconds, int? AddViews);
 
 /// <summary>
-/// A receipt for the creator: the secret's status, a page of its recorded events and whether their hash chain verifies
-/// (the whole chain, whatever the page). <paramref name="Status"/> is <c>active</c>, <c>burned</c>, <c>deleted</c> or
+/// A receipt for the creator: the secret's status, a page of its recorded events and whether their chain verifies
+/// (the whole chain, whatever the page), signed when it is read (<paramref name="Signature"/> over the canonical bytes
+/// of docs/spec.md section 7, at <paramref name="IssuedAt"/>; a page's signature covers that page). <paramref name="Status"/> is <c>active</c>, <c>burned</c>, <c>deleted</c> or
 /// <c>expired</c>; <paramref name="ViewsRemaining"/> is <c>null</c> for an unlimited secret. <paramref name="Next"/> is the
 /// <c>after</c> of the next page, <c>null</c> on the last. <paramref name="Folded"/> counts the events a full trail has not
 /// appended yet (<c>null</c> when none); the terminal event's <c>folded</c> event will record them.
 /// </summary>
 public sealed record SecretEventsResponse(
     string Id, string Status, DateTimeOffset ExpiresAt, int? ViewsRemaining, IReadOnlyList<SecretEventResponse> Events, ChainVerdictResponse Chain,
-    int? Next, FoldedEventsResponse? Folded);
+    int? Next, FoldedEventsResponse? Folded, DateTimeOffset IssuedAt, ReceiptSignatureResponse? Signature);
 
 /// <summary>Events counted on the head of a full trail instead of appended, by type.</summary>
 public sealed record FoldedEventsResponse(int Viewed, int Extended, int FailedAttempts);
 
-/// <summary>One recorded state change. <paramref name="Hash"/> is the chain link (base64url SHA-256), see docs/design.md.</summary>
-public sealed record SecretEventResponse(int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash);
+/// <summary>
+/// One recorded state change. <paramref name="Hash"/> is its chain link (base64url), <paramref name="PrevHash"/> the link
+/// before it, <paramref name="KeyId"/> the audit key it was keyed with; see docs/design.md.
+/// </summary>
+public sealed record SecretEventResponse(
+    int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, string Hash, string PrevHash, string? KeyId);
+
+/// <summary>An ES256 signature (r || s, base64url) by the receipt key <paramref name="KeyId"/> of <c>GET /api/receipt-keys</c>.</summary>
+public sealed record ReceiptSignatureResponse(string Alg, string KeyId, string Value);
 
 /// <summary>Whether the chain verified; <paramref name="Problem"/> names the first broken link when it did not.</summary>
 public sealed record ChainVerdictResponse(bool Verified, int Length, string HeadHash, string? Problem);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Secrets;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Secrets;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
@@ -206,7 +207,7 @@ public static class SecretsApi
 
     public static async Task<Results<Ok<SecretEventsResponse>, ValidationProblem, ProblemHttpResult>> GetSecretEvents(
         string id, [FromHeader(Name = "Authorization")] string? authorization, int? after, int? limit, HttpResponse response,
-        SecretService secrets, CancellationToken cancellationToken)
+        SecretService secrets, AuditKeyRing keys, CancellationToken cancellationToken)
     {
         if (!SecretTokens.IsWellFormedId(id))
         {
@@ -233,18 +234,33 @@ public static class SecretsApi
             return NotFound();
         }
 
-        var (trail, verdict) = receipt;
+        var (trail, verdict, issuedAt) = receipt;
         var page = trail.Events.Where(e => e.Seq > (after ?? 0)).Take(limit ?? AuditTrail.MaxEvents).ToList();
         var folded = trail.Head.Folded;
-        return TypedResults.Ok(new SecretEventsResponse(
+        var unsigned = new SecretEventsResponse(
             id,
             receipt.Status,
             trail.Head.ExpiresAt,
             receipt.IsActive && trail.Events is [.., { } last] ? last.ViewsRemaining : null,
-            [.. page.Select(e => new SecretEventResponse(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash)))],
+            [.. page.Select(e => new SecretEventResponse(
+                e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, Base64Url.EncodeToString(e.Hash), Base64Url.EncodeToString(e.PrevHash), e.KeyId))],
             new ChainVerdictResponse(verdict.Verified, trail.Head.LastSeq, Base64Url.EncodeToString(trail.Head.LastHash), verdict.Problem),
             page is [.., { } lastOfPage] && trail.Events[^1].Seq > lastOfPage.Seq ? lastOfPage.Seq : null,
-            folded.Any ? new FoldedEventsResponse(folded.Viewed, folded.Extended, folded.FailedAttempts) : null));
+            folded.Any ? new FoldedEventsResponse(folded.Viewed, folded.Extended, folded.FailedAttempts) : null,
+            issuedAt,
+            Signature: null);
+        return TypedResults.Ok(unsigned with { Signature = Sign(unsigned, keys.Current) });
+    }
+
+    /// <summary>Signs a receipt (or one page of it) as it is read, never on the write path (docs/performance.md).</summary>
+    private static ReceiptSignatureResponse Sign(SecretEventsResponse receipt, AuditKey key)
+    {
+        var canonical = Client.ReceiptFormat.CanonicalBytes(new Client.SecretEvents(
+            receipt.Id, receipt.Status, receipt.ExpiresAt, receipt.ViewsRemaining,
+            [.. receipt.Events.Select(e => new Client.SecretEvent(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, e.Hash, e.PrevHash, e.KeyId))],
+            new Client.ChainVerdict(receipt.Chain.Verified, receipt.Chain.Length, receipt.Chain.HeadHash, receipt.Chain.Problem),
+            receipt.IssuedAt));
+        return new ReceiptSignatureResponse("ES256", key.Id, Base64Url.EncodeToString(key.Sign(canonical)));
     }
 
     /// <summary>The credentials of an <c>Authorization: Bearer</c> header; <c>null</c> when there is none or another scheme.</summary>

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Secrets;
 
 namespace SecretShare.Api.Secrets;
 
-/// <summary>An audit trail and the verdict on its hash chain.</summary>
-public sealed record AuditReceipt(AuditTrail Trail, ChainVerdict Verdict)
+/// <summary>An audit trail and the verdict on its chain, as read at <paramref name="IssuedAt"/>.</summary>
+public sealed record AuditReceipt(AuditTrail Trail, ChainVerdict Verdict, DateTimeOffset IssuedAt)
 {
     public bool IsActive => !Trail.Head.Closed;
 
@@ -23,6 +24,7 @@ public sealed partial class SecretService(
     TimeProvider clock,
     IOptions<SecretLimitsOptions> limits,
     SecretShareMetrics metrics,
+    AuditKeyRing keys,
     ILogger<SecretService> logger)
 {
     private SecretLimitsOptions Limits => limits.Value;
@@ -105,14 +107,18 @@ public sealed partial class SecretService(
             return null;
         }
 
+        // Verified before the expiry is appended: the server keys what it appends, and must not vouch for a head whose
+        // expiry someone moved in the database.
         var now = Now();
-        if (trail.Head.IsExpiredUnrecorded(now))
+        var verdict = EventChain.Verify(trail, keys);
+        if (verdict.Verified && trail.Head.IsExpiredUnrecorded(now))
         {
             await repository.RecordExpiryAsync(id, now, cancellationToken);
             trail = await repository.ReadAuditTrailAsync(id, cancellationToken) ?? trail;
+            verdict = EventChain.Verify(trail, keys);
         }
 
-        return new AuditReceipt(trail, EventChain.Verify(trail));
+        return new AuditReceipt(trail, verdict, now);
     }
 
     private TokenAttempt Attempt(string id, byte[] token) => new(id, SecretTokens.Hash(token), Now(), Limits.MaxFailedAttempts);

@@ -21,6 +21,10 @@ internal static class AuditItem
     public const string FoldedViewed = "folded_viewed";
     public const string FoldedExtended = "folded_extended";
     public const string FoldedFailedAttempts = "folded_failed_attempts";
+    public const string HeadMac = "head_mac";
+
+    // The head and every event: the audit key their keyed hash was made with.
+    public const string KeyId = "key_id";
 
     // An event.
     public const string Type = "type";
@@ -59,6 +63,11 @@ internal static class AuditItem
             [Hash] = Binary(e.Hash),
             [RetainUntil] = Number(EpochSeconds(retainUntil)),
         };
+        if (e.KeyId is { } keyId)
+        {
+            item[KeyId] = new() { S = keyId };
+        }
+
         if (e.ViewsRemaining is { } views)
         {
             item[ViewsRemaining] = Number(views);
@@ -79,7 +88,9 @@ internal static class AuditItem
         LastHash: item[LastHash].B.ToArray(),
         ExpiresAt: DateTimeOffset.FromUnixTimeSeconds(ToLong(item[ExpiresAt])),
         Closed: item[Closed].BOOL == true,
-        Folded: new FoldedEvents(Count(item, FoldedViewed), Count(item, FoldedExtended), Count(item, FoldedFailedAttempts)));
+        Folded: new FoldedEvents(Count(item, FoldedViewed), Count(item, FoldedExtended), Count(item, FoldedFailedAttempts)),
+        KeyId: item.TryGetValue(KeyId, out var keyId) ? keyId.S : null,
+        Mac: item.TryGetValue(HeadMac, out var mac) ? mac.B.ToArray() : null);
 
     // Heads written before trails were capped have no counts.
     private static int Count(Dictionary<string, AttributeValue> item, string attribute) =>
@@ -93,5 +104,6 @@ internal static class AuditItem
         ViewsRemaining: item.TryGetValue(ViewsRemaining, out var views) ? ToInt(views) : null,
         Detail: item.TryGetValue(Detail, out var detail) ? detail.S : null,
         PrevHash: item[PrevHash].B.ToArray(),
-        Hash: item[Hash].B.ToArray());
+        Hash: item[Hash].B.ToArray(),
+        KeyId: item.TryGetValue(KeyId, out var keyId) ? keyId.S : null);
 }

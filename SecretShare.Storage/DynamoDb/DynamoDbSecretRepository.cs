@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.Secrets;
 using static SecretShare.Storage.DynamoDb.SecretItem;
@@ -16,7 +17,7 @@ namespace SecretShare.Storage.DynamoDb;
 /// its sequence number, and the head's update on its last sequence number. A request that loses a race re-reads and
 /// tries again, so racing requests serialise without gaps or duplicates in the chain.
 /// </summary>
-internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options)
+internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys)
     : ISecretRepository
 {
     // Racing requests on one secret retry with jittered exponential pauses; one that still loses after this long gives up
@@ -39,10 +40,13 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
     {
         var state = secret.State;
-        var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
+        var key = keys.Current;
+        var created = EventChain.Next(key, state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
         var head = AuditItem.NewHead(state, state.ExpiresAt + Retention);
         head[AuditItem.LastSeq] = Number(created.Seq);
         head[AuditItem.LastHash] = Binary(created.Hash);
+        head[AuditItem.KeyId] = new AttributeValue { S = key.Id };
+        head[AuditItem.HeadMac] = Binary(EventChain.ComputeHeadMac(key, state.Id, created.Seq, created.Hash, closed: false, state.ExpiresAt, FoldedEvents.None));
         try
         {
             await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest
@@ -331,9 +335,9 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         // A secret stored before audit trails existed has no head: its changes are not recorded.
         if (head is not null)
         {
-            var plan = EventChain.Append(head, change.OccurredAt, change.Events);
             var terminal = SecretEventTypes.IsTerminal(change.Events[^1].Type);
             var expiresAt = change.Secret?.ExpiresAt ?? head.ExpiresAt;
+            var plan = EventChain.Append(keys, head, change.OccurredAt, expiresAt, change.Events);
 
             // Events never need a new TTL: theirs is the latest end the secret can reach, plus the retention. The head
             // is written by every change, so its TTL follows the end: the terminal event, or else the expiry.
@@ -347,11 +351,12 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                     TableName = eventsTable,
                     Key = AuditItem.Key(id, AuditItem.HeadSeq),
                     UpdateExpression = "SET #last_seq = :seq, #last_hash = :hash, #expires_at = :expires, #closed = :closed, #retain_until = :retain, " +
-                        "#folded_viewed = :folded_viewed, #folded_extended = :folded_extended, #folded_failed_attempts = :folded_failed_attempts, #last_request = :request",
+                        "#folded_viewed = :folded_viewed, #folded_extended = :folded_extended, #folded_failed_attempts = :folded_failed_attempts, #last_request = :request, " +
+                        "#key_id = :key_id, #head_mac = :head_mac",
                     ConditionExpression = "#last_seq = :expected AND #closed = :open",
                     ExpressionAttributeNames = Names(
                         AuditItem.LastSeq, AuditItem.LastHash, ExpiresAt, AuditItem.Closed, AuditItem.RetainUntil,
-                        AuditItem.FoldedViewed, AuditItem.FoldedExtended, AuditItem.FoldedFailedAttempts, LastRequest),
+                        AuditItem.FoldedViewed, AuditItem.FoldedExtended, AuditItem.FoldedFailedAttempts, LastRequest, AuditItem.KeyId, AuditItem.HeadMac),
                     ExpressionAttributeValues = new()
                     {
                         [":seq"] = Number(plan.LastSeq),
@@ -365,6 +370,8 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                         [":request"] = Binary(marker),
                         [":expected"] = Number(head.LastSeq),
                         [":open"] = new AttributeValue { BOOL = false },
+                        [":key_id"] = new AttributeValue { S = plan.KeyId },
+                        [":head_mac"] = Binary(plan.HeadMac),
                     },
                 },
             });

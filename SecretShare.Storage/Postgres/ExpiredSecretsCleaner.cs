@@ -1,17 +1,16 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace SecretShare.Storage.Postgres;
 
 /// <summary>
-/// Deletes expired rows, recording each expiry in the secret's audit trail, and audit trails past their retention,
+/// Deletes expired rows (their expiry is recorded when a receipt is read), and audit trails past their retention,
 /// in bounded batches, so that one pass never holds many locks or a long transaction.
 /// </summary>
-public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource, IOptions<StorageOptions> options)
+public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource)
 {
-    // SKIP LOCKED lets several cleanup instances, and live reveals, proceed without waiting on each other.
-    // count() of the append evaluates it for every deleted row; it is NULL for a row without an open chain.
+    // SKIP LOCKED lets several cleanup instances, and live reveals, proceed without waiting on each other. The worker
+    // holds no audit key, so it appends nothing: the 'expired' event is recorded when a receipt is read, as on
+    // DynamoDB, and the trail's retention already counts from the expiry.
     private const string DeleteBatchSql = """
         WITH expired AS (
             DELETE FROM secrets
@@ -21,9 +20,8 @@ public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource, IOptions<
                 ORDER BY expires_at
                 LIMIT $2
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, expires_at)
-        SELECT count(*), count(secret_audit_append(id, 'expired', expires_at, NULL, 'cleanup', expires_at, $3))::int
-        FROM expired
+            RETURNING id)
+        SELECT count(*) FROM expired
         """;
 
     private const string DeleteTrailsBatchSql = """
@@ -42,13 +40,13 @@ public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource, IOptions<
 
     /// <summary>Deletes every row that expired before <paramref name="now"/>; returns how many.</summary>
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        DeleteInBatchesAsync(DeleteBatchSql, now, batchSize, withRetention: true, cancellationToken);
+        DeleteInBatchesAsync(DeleteBatchSql, now, batchSize, cancellationToken);
 
     /// <summary>Deletes every audit trail (head and events) whose retention ended before <paramref name="now"/>; returns how many.</summary>
     public Task<int> DeleteExpiredAuditTrailsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        DeleteInBatchesAsync(DeleteTrailsBatchSql, now, batchSize, withRetention: false, cancellationToken);
+        DeleteInBatchesAsync(DeleteTrailsBatchSql, now, batchSize, cancellationToken);
 
-    private async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset now, int batchSize, bool withRetention, CancellationToken cancellationToken)
+    private async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         var total = 0;
         long deleted;
@@ -57,10 +55,6 @@ public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource, IOptions<
             await using var command = dataSource.CreateCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = now });
             command.Parameters.Add(new NpgsqlParameter { Value = batchSize });
-            if (withRetention)
-            {
-                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Interval, Value = options.Value.EventRetention });
-            }
 
             deleted = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
             total += (int)deleted;

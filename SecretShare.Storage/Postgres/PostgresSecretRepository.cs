@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using SecretShare.Storage.Audit;
 using SecretShare.Storage.Secrets;
 
 namespace SecretShare.Storage.Postgres;
@@ -11,9 +12,10 @@ namespace SecretShare.Storage.Postgres;
 /// (<see cref="EventChain"/>); PostgreSQL runs a batch as one implicit transaction in one round trip. Reveal, extend
 /// and delete are each one call of a function of migration 0004 that locks the secret's row, compares the token, and
 /// makes the change or counts the failed attempt, with its events: one decision, one round trip, whose answer says
-/// what happened.
+/// what happened. Every batch that may append first hands the transaction the secret's audit key material
+/// (<see cref="AuditKeySql"/>, migration 0005), with which the database keys the events it appends.
 /// </summary>
-internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOptions<StorageOptions> options) : ISecretRepository
+internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOptions<StorageOptions> options, AuditKeyRing keys) : ISecretRepository
 {
     private const string InsertSql = """
         INSERT INTO secrets (id, access_hash, created_at, encrypted_data, expires_at, expires_at_limit, extendable, failed_attempts, manage_hash, max_views, passphrase_protected, views)
@@ -22,13 +24,13 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     // A new chain needs no lock or read: the head and the 'created' event (hashed in C#, EventChain) are plain inserts.
     private const string InsertHeadSql = """
-        INSERT INTO secret_audit_heads (secret_id, manage_hash, last_seq, last_hash, expires_at, retain_until)
-        VALUES ($1, $2, $3, $4, $5, $5 + $6)
+        INSERT INTO secret_audit_heads (secret_id, manage_hash, last_seq, last_hash, expires_at, retain_until, key_id, head_mac)
+        VALUES ($1, $2, $3, $4, $5, $5 + $6, $7, $8)
         """;
 
     private const string InsertEventSql = """
-        INSERT INTO secret_events (secret_id, seq, type, occurred_at, views_remaining, detail, prev_hash, hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        INSERT INTO secret_events (secret_id, seq, type, occurred_at, views_remaining, detail, prev_hash, hash, key_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """;
 
     private const string FindLiveSql = """
@@ -51,7 +53,7 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
     private const string ReadTrailSql = """
         SELECT h.manage_hash, h.last_seq, h.last_hash, h.expires_at, h.closed,
                h.folded_viewed, h.folded_extended, h.folded_failed_attempts,
-               e.seq, e.type, e.occurred_at, e.views_remaining, e.detail, e.prev_hash, e.hash
+               e.seq, e.type, e.occurred_at, e.views_remaining, e.detail, e.prev_hash, e.hash, e.key_id, h.key_id, h.head_mac
         FROM secret_audit_heads h
         LEFT JOIN secret_events e ON e.secret_id = h.secret_id
         WHERE h.secret_id = $1
@@ -64,6 +66,13 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
         WHERE secret_id = $1 AND NOT closed AND expires_at <= $2
         """;
 
+    // Hands this transaction the secret's id, the current key id and every configured key's HMAC pads for this secret
+    // ("id:hex,id:hex"), for secret_audit_record; local to the transaction, never stored (docs/design.md, "Audit keys").
+    private const string AuditKeySql = """
+        SELECT set_config('secretshare.audit_secret', $1, true), set_config('secretshare.audit_key_id', $2, true),
+               set_config('secretshare.audit_pads', $3, true)
+        """;
+
     private TimeSpan Retention => options.Value.EventRetention;
 
     public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
@@ -74,12 +83,15 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
             InsertSql, Text(state.Id), Bytes(state.AccessHash), Time(state.CreatedAt), Bytes(secret.Ciphertext), Time(state.ExpiresAt),
             Time(state.ExpiresAtLimit), Bool(state.Extendable), Int(state.FailedAttempts), Bytes(state.ManageHash), NullableInt(state.MaxViews),
             Bool(state.PassphraseProtected), Int(state.Views)));
-        var created = EventChain.Next(state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
+        var key = keys.Current;
+        var created = EventChain.Next(key, state.Id, (0, EventChain.Genesis), SecretEventTypes.Created, state.CreatedAt, state.MaxViews);
+        var headMac = EventChain.ComputeHeadMac(key, state.Id, created.Seq, created.Hash, closed: false, state.ExpiresAt, FoldedEvents.None);
         batch.BatchCommands.Add(Command(
-            InsertHeadSql, Text(state.Id), Bytes(state.ManageHash), Int(created.Seq), Bytes(created.Hash), Time(state.ExpiresAt), Interval(Retention)));
+            InsertHeadSql, Text(state.Id), Bytes(state.ManageHash), Int(created.Seq), Bytes(created.Hash), Time(state.ExpiresAt), Interval(Retention),
+            Text(key.Id), Bytes(headMac)));
         batch.BatchCommands.Add(Command(
             InsertEventSql, Text(created.SecretId), Int(created.Seq), Text(created.Type), Time(created.OccurredAt), NullableInt(created.ViewsRemaining),
-            NullableText(created.Detail), Bytes(created.PrevHash), Bytes(created.Hash)));
+            NullableText(created.Detail), Bytes(created.PrevHash), Bytes(created.Hash), Text(key.Id)));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -110,8 +122,8 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     public async Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken)
     {
-        await using var command = Decide(RevealSql, attempt);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = Decide(RevealSql, attempt);
+        await using var reader = await ExecuteDecisionAsync(batch, cancellationToken);
         return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
             ? SecretResult<RevealedSecret>.Granted(new RevealedSecret(
                 Ciphertext: reader.GetFieldValue<byte[]>(2),
@@ -123,12 +135,13 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     public async Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken)
     {
-        await using var command = Decide(ExtendSql, attempt);
+        await using var batch = Decide(ExtendSql, attempt);
+        var command = batch.BatchCommands[^1];
         command.Parameters.Add(Interval(extension.AddTime));
         command.Parameters.Add(Int(extension.AddViews));
         command.Parameters.Add(Interval(extension.MaxExpiresIn));
         command.Parameters.Add(Int(extension.ViewsLimit));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ExecuteDecisionAsync(batch, cancellationToken);
         return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
             ? SecretResult<SecretState>.Granted(new SecretState(
                 Id: attempt.Id,
@@ -147,8 +160,8 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     public async Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken)
     {
-        await using var command = Decide(DeleteSql, attempt);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var batch = Decide(DeleteSql, attempt);
+        await using var reader = await ExecuteDecisionAsync(batch, cancellationToken);
         return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
             ? SecretResult<DeletedBy>.Granted(reader.GetString(9) == SecretEventDetails.Creator ? DeletedBy.Creator : DeletedBy.Recipient)
             : Failed<DeletedBy>(reader);
@@ -166,13 +179,14 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
             head ??= new AuditHead(
                 id, reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetFieldValue<byte[]>(2),
                 reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4),
-                new FoldedEvents(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+                new FoldedEvents(reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)),
+                reader.IsDBNull(16) ? null : reader.GetString(16), reader.IsDBNull(17) ? null : reader.GetFieldValue<byte[]>(17));
             if (!reader.IsDBNull(8))
             {
                 events.Add(new SecretEvent(
                     id, reader.GetInt32(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10),
                     reader.IsDBNull(11) ? null : reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetString(12),
-                    reader.GetFieldValue<byte[]>(13), reader.GetFieldValue<byte[]>(14)));
+                    reader.GetFieldValue<byte[]>(13), reader.GetFieldValue<byte[]>(14), reader.IsDBNull(15) ? null : reader.GetString(15)));
             }
         }
 
@@ -181,24 +195,33 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
 
     public async Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(RecordExpirySql);
-        command.Parameters.Add(Text(id));
-        command.Parameters.Add(Time(now));
-        command.Parameters.Add(Interval(Retention));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(AuditKeyCommand(id));
+        batch.BatchCommands.Add(Command(RecordExpirySql, Text(id), Time(now), Interval(Retention)));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A call of one of the decision functions, with the parameters they all start with.</summary>
-    private NpgsqlCommand Decide(string sql, TokenAttempt attempt)
+    private NpgsqlBatch Decide(string sql, TokenAttempt attempt)
     {
-        var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(Text(attempt.Id));
-        command.Parameters.Add(Bytes(attempt.TokenHash));
-        command.Parameters.Add(Time(attempt.Now));
-        command.Parameters.Add(Int(attempt.MaxFailedAttempts));
-        command.Parameters.Add(Interval(Retention));
-        return command;
+        var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(AuditKeyCommand(attempt.Id));
+        batch.BatchCommands.Add(Command(sql, Text(attempt.Id), Bytes(attempt.TokenHash), Time(attempt.Now), Int(attempt.MaxFailedAttempts), Interval(Retention)));
+        return batch;
     }
+
+    /// <summary>Runs a decision batch; the reader is at the decision's result (past the key statement's).</summary>
+    private static async Task<NpgsqlDataReader> ExecuteDecisionAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return reader;
+    }
+
+    /// <summary>The statement that hands this transaction the audit key material of one secret (<see cref="AuditKeySql"/>).</summary>
+    private NpgsqlBatchCommand AuditKeyCommand(string id) => Command(
+        AuditKeySql, Text(id), Text(keys.Current.Id),
+        Text(string.Join(',', keys.All.Select(key => $"{key.Id}:{Convert.ToHexStringLower(EventChain.SqlPads(key, id))}"))));
 
     private static async Task<SecretOutcome> ReadOutcomeAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
         await reader.ReadAsync(cancellationToken)

@@ -30,19 +30,21 @@ public static class SecretEventDetails
 }
 
 /// <summary>
-/// One recorded state change: no payload, token or client address. <paramref name="Hash"/> is SHA-256 over
-/// <paramref name="PrevHash"/> and the event's canonical bytes (<see cref="EventChain"/>).
+/// One recorded state change: no payload, token or client address. <paramref name="Hash"/> is HMAC-SHA256 under the
+/// audit key <paramref name="KeyId"/> over <paramref name="PrevHash"/> and the event's canonical bytes (<see cref="EventChain"/>).
 /// </summary>
 public sealed record SecretEvent(
-    string SecretId, int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, byte[] PrevHash, byte[] Hash);
+    string SecretId, int Seq, string Type, DateTimeOffset OccurredAt, int? ViewsRemaining, string? Detail, byte[] PrevHash, byte[] Hash,
+    string? KeyId = null);
 
 /// <summary>
 /// The per-secret record that outlives the secret until its retention ends: the manage token's hash (to authorise
 /// receipts), the chain's last link, so a truncated chain is noticed, and the events a full trail counted instead of
-/// appending.
+/// appending; <paramref name="Mac"/> under the audit key <paramref name="KeyId"/> binds all of it (<see cref="EventChain"/>).
 /// </summary>
 public sealed record AuditHead(
-    string SecretId, byte[] ManageHash, int LastSeq, byte[] LastHash, DateTimeOffset ExpiresAt, bool Closed, FoldedEvents Folded)
+    string SecretId, byte[] ManageHash, int LastSeq, byte[] LastHash, DateTimeOffset ExpiresAt, bool Closed, FoldedEvents Folded,
+    string? KeyId = null, byte[]? Mac = null)
 {
     /// <summary>The secret expired without a terminal event being recorded yet (cleanup or TTL has not said so).</summary>
     public bool IsExpiredUnrecorded(DateTimeOffset now) => !Closed && ExpiresAt <= now;

@@ -67,3 +67,9 @@ public sealed class DynamoDbEventsTests(PrivateDynamoDbFixture fixture) : Events
             .Where(item => item["seq"].N != "0")
             .ToDictionary(item => int.Parse(item["seq"].N, CultureInfo.InvariantCulture), item => long.Parse(item["retain_until"].N, CultureInfo.InvariantCulture));
 }
+
+[Trait("Backend", "Postgres")]
+public sealed class PostgresReceiptTests(PostgresFixture fixture) : ReceiptTests<PostgresFixture>(fixture);
+
+[Trait("Backend", "DynamoDb")]
+public sealed class DynamoDbReceiptTests(DynamoDbFixture fixture) : ReceiptTests<DynamoDbFixture>(fixture);

@@ -100,6 +100,13 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
         Assert.Equal(expiresAt, Events(receipt)[^1]["occurredAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal("receipt", Events(receipt)[^1]["detail"]!.GetValue<string>());
         AssertVerified(receipt, length: 2);
+        // The same trail; each read is signed anew, at its own time.
+        foreach (var read in new[] { receipt, again })
+        {
+            read.Remove("signature");
+            read.Remove("issuedAt");
+        }
+
         Assert.Equal(receipt.ToJsonString(), again.ToJsonString());
     }
 

@@ -90,7 +90,7 @@ public sealed partial class BrowserTests
         var status = await NewPageAsync();
         await status.GotoAsync(statusLink);
         await Expect(status.Locator("#state")).ToHaveTextAsync("Aktiv: ikke brukt opp ennå");
-        await Expect(status.Locator("#chain")).ToHaveTextAsync("Historikken er bekreftet: 3 registrerte hendelser, uendret og i rekkefølge.");
+        await Expect(status.Locator("#chain")).ToHaveTextAsync("Serveren melder: historikken er uendret, 3 registrerte hendelser i rekkefølge.");
         await Expect(status.Locator("#event-list li").Nth(1)).ToContainTextAsync("Noen prøvde en feil passordfrase eller et feil token");
 
         var gone = await NewPageAsync();

@@ -1,4 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SecretShare.Cli;
+using SecretShare.Client;
+using SecretShare.Storage.Audit;
+using SecretShare.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace SecretShare.Tests.E2E;
@@ -19,8 +26,11 @@ public sealed partial class BrowserTests
         await status.GotoAsync(statusLink);
         await Expect(status.Locator("#state")).ToHaveTextAsync("Active: not used up yet");
         await Expect(status.Locator("#state-detail")).ToContainTextAsync("1 view left");
-        await Expect(status.Locator("#event-list li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Created, with 1 view$")]);
-        await Expect(status.Locator("#chain")).ToHaveTextAsync("History verified: 1 recorded event, intact and in order.");
+        await Expect(status.Locator("#event-list li")).ToHaveTextAsync([new Regex("Created, with 1 view$")]);
+        await Expect(status.Locator("#chain")).ToHaveTextAsync("The server reports: history intact, 1 recorded event in order.");
+        await Expect(status.Locator("#device-check")).ToContainTextAsync(
+            $"Verified on this device: the receipt is signed by key {SecretShare.Tests.Infrastructure.TestAuditKeys.KeyId} (");
+        await Expect(status.Locator("#device-check")).ToContainTextAsync("This device had not seen this secret before and now remembers it.");
 
         await RevealAsync(await NewPageAsync(), created.LinkText);
         await status.Locator("#refresh").ClickAsync();
@@ -29,7 +39,8 @@ public sealed partial class BrowserTests
         await Expect(status.Locator("#event-list li")).ToHaveCountAsync(3);
         await Expect(status.Locator("#event-list li").Nth(1)).ToContainTextAsync("Viewed (0 views left)");
         await Expect(status.Locator("#event-list li").Nth(2)).ToContainTextAsync("Burned: the last view was taken");
-        await Expect(status.Locator("#chain")).ToContainTextAsync("History verified: 3 recorded events, intact");
+        await Expect(status.Locator("#chain")).ToContainTextAsync("The server reports: history intact, 3 recorded events");
+        await Expect(status.Locator("#device-check")).ToContainTextAsync("It extends what this device saw before (event 1).");
         await Expect(status.Locator("#delete-now")).ToBeHiddenAsync();
         lock (requests)
         {
@@ -57,7 +68,7 @@ public sealed partial class BrowserTests
         await Expect(status.Locator("#state")).ToHaveTextAsync("Deleted: the secret is gone");
         await Expect(status.Locator("#state")).ToBeFocusedAsync();
         await Expect(status.Locator("#event-list li").Last).ToContainTextAsync("Deleted by you");
-        await Expect(status.Locator("#chain")).ToContainTextAsync("History verified: 2 recorded events, intact");
+        await Expect(status.Locator("#chain")).ToContainTextAsync("The server reports: history intact, 2 recorded events");
         await Expect(status.Locator("#status")).ToHaveTextAsync("The secret has been deleted. The link no longer works.");
         Assert.False(await fixture.Backend.IsStoredAsync(created.Link.Id));
         Assert.True(await ScrollWidthAsync(status) <= 360, $"Status page scrollWidth {await ScrollWidthAsync(status)} > 360");
@@ -79,5 +90,110 @@ public sealed partial class BrowserTests
         await Expect(status.Locator("#summary")).ToBeHiddenAsync();
         await Expect(status.Locator("#history")).ToBeHiddenAsync();
         AssertCleanRun();
+    }
+
+    [Theory]
+    [InlineData("removed")]
+    [InlineData("cut")]
+    public async Task The_status_page_warns_in_red_when_a_database_writer_rewrote_the_history(string tampering)
+    {
+        var (secret, status) = await StatusPageAfterTwoViewsAsync();
+
+        await fixture.Backend.RewriteTrailAsync(secret.Id, DatabaseWriter.Rewrite(tampering));
+        await status.Locator("#refresh").ClickAsync();
+
+        await Expect(status.Locator("#chain")).ToContainTextAsync("The server reports: history check failed.");
+        await AssertWarningAsync(status, "Warning: the server reports the history broken:");
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task The_status_page_warns_when_a_later_receipt_ends_before_what_this_device_saw()
+    {
+        var secret = await fixture.Client.CreateAsync(new() { ["maxViews"] = 3 });
+        await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        var dumpAtSeq2 = await fixture.Backend.SnapshotTrailAsync(secret.Id);
+        await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        var status = await NewPageAsync();
+        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+        await Expect(status.Locator("#device-check")).ToContainTextAsync("Verified on this device");
+
+        await fixture.Backend.RestoreTrailAsync(secret.Id, dumpAtSeq2);
+        // A new page, as on another day: the memory is the browser's, not the page's.
+        var later = await NewPageAsync();
+        await later.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+
+        await Expect(later.Locator("#chain")).ToHaveTextAsync("The server reports: history intact, 2 recorded events in order.");
+        await AssertWarningAsync(later, "Warning: this device saw 3 events, but the history now has only 2: it was cut back.");
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task The_status_page_warns_when_the_server_answers_verified_over_a_broken_history()
+    {
+        var secret = await fixture.Client.CreateAsync(new() { ["maxViews"] = 3 });
+        await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        var status = await NewPageAsync();
+        using var signer = new AuditKey(TestAuditKeys.KeyId, Convert.FromBase64String(TestAuditKeys.Key));
+        // A server that holds the signing key drops the first view, says the rest verified and signs it.
+        await status.RouteAsync("**/api/secrets/*/events", async route =>
+        {
+            var response = await route.FetchAsync();
+            var receipt = JsonNode.Parse(await response.TextAsync())!.AsObject();
+            receipt["events"]!.AsArray().RemoveAt(1);
+            receipt["chain"]!["length"] = 2;
+            var parsed = receipt.Deserialize<SecretEvents>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            receipt["signature"]!["value"] = Base64UrlStrict.Encode(signer.Sign(ReceiptFormat.CanonicalBytes(parsed)));
+            await route.FulfillAsync(new() { Response = response, Body = receipt.ToJsonString() });
+        });
+
+        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+
+        await Expect(status.Locator("#chain")).ToHaveTextAsync("The server reports: history intact, 2 recorded events in order.");
+        await AssertWarningAsync(status, "Warning: event 2 is missing.");
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Download_receipt_saves_a_file_that_the_CLI_verifies_offline()
+    {
+        var (_, status) = await StatusPageAfterTwoViewsAsync();
+
+        var download = await status.RunAndWaitForDownloadAsync(() => status.Locator("#download-receipt").ClickAsync());
+        using var folder = new SecretShare.Tests.Client.TempFolder();
+        var file = Path.Combine(folder.Path, download.SuggestedFilename);
+        await download.SaveAsAsync(file);
+
+        Assert.Matches("^secretshare-receipt-[A-Za-z0-9_-]{8}[.]json$", download.SuggestedFilename);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = await CliApp.RunAsync(["status", "--verify", file], new StringReader(""), stdout, stderr, cancellationToken: Ct);
+        Assert.True(exitCode == ExitCodes.Ok, stdout + "\n" + stderr);
+        Assert.Contains($"Verified offline: signed by key {TestAuditKeys.KeyId}", stdout.ToString());
+        AssertCleanRun();
+    }
+
+    /// <summary>A secret with three views of which two were taken, and its status page, checked once on this device.</summary>
+    private async Task<(CreatedSecret Secret, IPage Status)> StatusPageAfterTwoViewsAsync()
+    {
+        var secret = await fixture.Client.CreateAsync(new() { ["maxViews"] = 3 });
+        await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
+        var status = await NewPageAsync();
+        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+        await Expect(status.Locator("#device-check")).ToContainTextAsync("Verified on this device");
+        await Expect(status.Locator("#device-check")).Not.ToHaveClassAsync(new Regex("tampered"));
+        return (secret, status);
+    }
+
+    private static async Task AssertWarningAsync(IPage page, string text)
+    {
+        var warning = page.Locator("#device-check");
+        await Expect(warning).ToContainTextAsync(text);
+        await Expect(warning).ToBeVisibleAsync();
+        await Expect(warning).ToHaveClassAsync(new Regex("tampered"));
+        // Red: the theme's error border, not the page's ordinary text.
+        Assert.NotEqual("none", await warning.EvaluateAsync<string>("e => getComputedStyle(e).borderLeftStyle"));
     }
 }

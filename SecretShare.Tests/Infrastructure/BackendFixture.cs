@@ -17,7 +17,7 @@ public abstract class BackendFixture : IAsyncLifetime
     /// <summary>The environment that selects this fixture's database, as an operator would set it.</summary>
     public IReadOnlyDictionary<string, string?> BackendSettings { get; private set; } = null!;
 
-    public static IReadOnlyDictionary<string, string?> TestSettings { get; } = new Dictionary<string, string?>
+    public static IReadOnlyDictionary<string, string?> TestSettings { get; } = new Dictionary<string, string?>(TestAuditKeys.Settings())
     {
         ["SecretShare:RateLimiting:Enabled"] = "false",
         ["SecretShare:Limits:MinExpiresInSeconds"] = "1",
@@ -30,13 +30,25 @@ public abstract class BackendFixture : IAsyncLifetime
         Client = app.CreateHttpClient();
     }
 
-    /// <summary>Another API on the same database, with some settings changed.</summary>
+    /// <summary>Another API on the same database, with some settings changed; an override of <c>null</c> removes a setting.</summary>
     public SecretShareApp CreateApp(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(TestSettings);
-        foreach (var (key, value) in BackendSettings.Concat(overrides ?? new Dictionary<string, string?>()))
+        foreach (var (key, value) in BackendSettings)
         {
             settings[key] = value;
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                settings.Remove(key);
+            }
+            else
+            {
+                settings[key] = value;
+            }
         }
 
         return new SecretShareApp(settings);
@@ -59,6 +71,19 @@ public abstract class BackendFixture : IAsyncLifetime
 
     /// <summary>Tampering: swaps the content (all but the keys) of two events, as a reordering would.</summary>
     public abstract Task SwapEventsAsync(string id, int seqA, int seqB);
+
+    /// <summary>
+    /// A database writer's rewrite of a whole trail: the stored events go through <paramref name="rewrite"/>, which may
+    /// drop, reorder, change and rehash them; the result replaces them, and the head is pointed at its last event
+    /// (its MAC, which the writer cannot compute, is left as it was).
+    /// </summary>
+    public abstract Task RewriteTrailAsync(string id, Func<IReadOnlyList<SecretShare.Storage.Secrets.SecretEvent>, IReadOnlyList<SecretShare.Storage.Secrets.SecretEvent>> rewrite);
+
+    /// <summary>Copies a trail (head and events) as stored, for <see cref="RestoreTrailAsync"/>: a database dump.</summary>
+    public abstract Task<object> SnapshotTrailAsync(string id);
+
+    /// <summary>Puts a trail back exactly as <see cref="SnapshotTrailAsync"/> copied it: a rollback to an older dump.</summary>
+    public abstract Task RestoreTrailAsync(string id, object snapshot);
 
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateBackendSettingsAsync();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using SecretShare.Storage.Configuration;
+using SecretShare.Storage.Secrets;
 
 namespace SecretShare.Tests.Infrastructure;
 
@@ -75,6 +76,78 @@ public class DynamoDbFixture : BackendFixture
         await PutEventAsync(a);
         await PutEventAsync(b);
     }
+
+    public override async Task RewriteTrailAsync(string id, Func<IReadOnlyList<SecretEvent>, IReadOnlyList<SecretEvent>> rewrite)
+    {
+        var items = await ReadAuditItemsAsync(id);
+        var head = items.Single(i => i["seq"].N == "0");
+        var stored = items.Where(i => i["seq"].N != "0").Select(ToEvent).OrderBy(e => e.Seq).ToList();
+        var events = rewrite(stored);
+        using var client = Server.CreateClient();
+        foreach (var e in stored)
+        {
+            await client.DeleteItemAsync(new DeleteItemRequest { TableName = EventsTableName, Key = AuditKey(id, e.Seq) });
+        }
+
+        var retainUntil = head["retain_until"];
+        foreach (var e in events)
+        {
+            var item = AuditKey(id, e.Seq);
+            item["type"] = new AttributeValue { S = e.Type };
+            item["occurred_at"] = new AttributeValue { N = e.OccurredAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
+            item["prev_hash"] = new AttributeValue { B = new MemoryStream(e.PrevHash) };
+            item["hash"] = new AttributeValue { B = new MemoryStream(e.Hash) };
+            item["retain_until"] = retainUntil;
+            if (e.ViewsRemaining is { } views)
+            {
+                item["views_remaining"] = new AttributeValue { N = views.ToString(CultureInfo.InvariantCulture) };
+            }
+
+            if (e.Detail is { } detail)
+            {
+                item["detail"] = new AttributeValue { S = detail };
+            }
+
+            if (e.KeyId is { } keyId)
+            {
+                item["key_id"] = new AttributeValue { S = keyId };
+            }
+
+            await PutEventAsync(item);
+        }
+
+        head["last_seq"] = new AttributeValue { N = events[^1].Seq.ToString(CultureInfo.InvariantCulture) };
+        head["last_hash"] = new AttributeValue { B = new MemoryStream(events[^1].Hash) };
+        head["closed"] = new AttributeValue { BOOL = SecretEventTypes.IsTerminal(events[^1].Type) };
+        await PutEventAsync(head);
+    }
+
+    public override async Task<object> SnapshotTrailAsync(string id) => await ReadAuditItemsAsync(id);
+
+    public override async Task RestoreTrailAsync(string id, object snapshot)
+    {
+        using var client = Server.CreateClient();
+        foreach (var item in await ReadAuditItemsAsync(id))
+        {
+            await client.DeleteItemAsync(new DeleteItemRequest { TableName = EventsTableName, Key = AuditKey(id, int.Parse(item["seq"].N, CultureInfo.InvariantCulture)) });
+        }
+
+        foreach (var item in (List<Dictionary<string, AttributeValue>>)snapshot)
+        {
+            await PutEventAsync(item);
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> AuditKey(string id, int seq) =>
+        new() { ["secret_id"] = new AttributeValue { S = id }, ["seq"] = new AttributeValue { N = seq.ToString(CultureInfo.InvariantCulture) } };
+
+    private static SecretEvent ToEvent(Dictionary<string, AttributeValue> item) => new(
+        item["secret_id"].S, int.Parse(item["seq"].N, CultureInfo.InvariantCulture), item["type"].S,
+        DateTimeOffset.FromUnixTimeSeconds(long.Parse(item["occurred_at"].N, CultureInfo.InvariantCulture)),
+        item.TryGetValue("views_remaining", out var views) ? int.Parse(views.N, CultureInfo.InvariantCulture) : null,
+        item.TryGetValue("detail", out var detail) ? detail.S : null,
+        item["prev_hash"].B.ToArray(), item["hash"].B.ToArray(),
+        item.TryGetValue("key_id", out var keyId) ? keyId.S : null);
 
     private async Task PutEventAsync(Dictionary<string, AttributeValue> item)
     {

@@ -28,7 +28,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', lines);
 
-    /// <summary>Starts <paramref name="assemblyName"/> with a clean backend environment plus <paramref name="environment"/>.</summary>
+    /// <summary>Starts <paramref name="assemblyName"/> with a clean backend environment, the test audit key, plus <paramref name="environment"/> (<c>null</c> removes a variable).</summary>
     public static ServiceProcess Start(string assemblyName, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -55,9 +55,18 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         // No debugger pipes or diagnostics socket in the temp folder, which a killed process would leave behind.
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
-        foreach (var (name, value) in environment)
+
+        // Production refuses to start without an audit key; a test that wants none sets these to null.
+        foreach (var (name, value) in TestAuditKeys.Environment().Concat(environment))
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         return new ServiceProcess(Process.Start(start)!);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SecretShare.Api.Apis;
 using SecretShare.Api.Secrets;
 using SecretShare.Storage.Secrets;
+using SecretShare.Tests.Infrastructure;
 
 namespace SecretShare.Tests.Unit;
 
@@ -37,18 +38,19 @@ public sealed class RulesTests
     [Fact]
     public void A_full_trail_counts_non_terminal_events_and_records_them_before_the_terminal_one()
     {
+        using var keys = TestAuditKeys.Ring();
         var head = new AuditHead("id", [], 97, new byte[32], Created, Closed: false, FoldedEvents.None);
 
-        var last = EventChain.Append(head, Created, new EventDraft(SecretEventTypes.Viewed, null));
+        var last = EventChain.Append(keys, head, Created, Created, new EventDraft(SecretEventTypes.Viewed, null));
         Assert.Equal([98], last.Events.Select(e => e.Seq));
 
         var full = head with { LastSeq = last.LastSeq, LastHash = last.LastHash };
-        var folded = EventChain.Append(full, Created, new EventDraft(SecretEventTypes.Extended, null), new EventDraft(SecretEventTypes.Viewed, null));
+        var folded = EventChain.Append(keys, full, Created, Created, new EventDraft(SecretEventTypes.Extended, null), new EventDraft(SecretEventTypes.Viewed, null));
         Assert.Empty(folded.Events);
         Assert.Equal(new FoldedEvents(1, 1, 0), folded.Folded);
 
         var closed = EventChain.Append(
-            full with { Folded = folded.Folded }, Created, new EventDraft(SecretEventTypes.Viewed, 0), new EventDraft(SecretEventTypes.Burned, 0, "last_view"));
+            keys, full with { Folded = folded.Folded }, Created, Created, new EventDraft(SecretEventTypes.Viewed, 0), new EventDraft(SecretEventTypes.Burned, 0, "last_view"));
         Assert.Equal([(99, "folded", "viewed:2 extended:1"), (100, "burned", "last_view")], closed.Events.Select(e => (e.Seq, e.Type, e.Detail)));
         Assert.Equal(FoldedEvents.None, closed.Folded);
         Assert.Equal(closed.Events[^1].Hash, closed.LastHash);
@@ -58,23 +60,25 @@ public sealed class RulesTests
     [Fact]
     public void A_chain_verifies_and_names_the_first_link_that_was_changed_removed_or_cut()
     {
+        using var keys = TestAuditKeys.Ring();
         var events = new List<SecretEvent>();
         var link = (Seq: 0, Hash: EventChain.Genesis);
         foreach (var type in new[] { SecretEventTypes.Created, SecretEventTypes.Viewed, SecretEventTypes.Viewed })
         {
-            var next = EventChain.Next("id", link, type, Created, 1);
+            var next = EventChain.Next(keys.Current, "id", link, type, Created, 1);
             events.Add(next);
             link = (next.Seq, next.Hash);
         }
 
         AuditTrail Trail(IReadOnlyList<SecretEvent> list, int lastSeq, byte[] lastHash) =>
-            new(new AuditHead("id", [], lastSeq, lastHash, Created, false, FoldedEvents.None), list);
+            new(new AuditHead("id", [], lastSeq, lastHash, Created, false, FoldedEvents.None, keys.Current.Id,
+                EventChain.ComputeHeadMac(keys.Current, "id", lastSeq, lastHash, closed: false, Created, FoldedEvents.None)), list);
 
-        Assert.True(EventChain.Verify(Trail(events, 3, link.Hash)).Verified);
-        Assert.Contains("Event 2", EventChain.Verify(Trail([events[0], events[1] with { Type = "extended" }, events[2]], 3, link.Hash)).Problem);
-        Assert.Contains("Event 2 is missing", EventChain.Verify(Trail([events[0], events[2]], 3, link.Hash)).Problem);
-        Assert.Contains("ends at event 2", EventChain.Verify(Trail([events[0], events[1]], 3, link.Hash)).Problem);
-        Assert.False(EventChain.Verify(Trail(events, 3, new byte[32])).Verified);
+        Assert.True(EventChain.Verify(Trail(events, 3, link.Hash), keys).Verified);
+        Assert.Contains("Event 2", EventChain.Verify(Trail([events[0], events[1] with { Type = "extended" }, events[2]], 3, link.Hash), keys).Problem);
+        Assert.Contains("Event 2 is missing", EventChain.Verify(Trail([events[0], events[2]], 3, link.Hash), keys).Problem);
+        Assert.Contains("ends at event 2", EventChain.Verify(Trail([events[0], events[1]], 3, link.Hash), keys).Problem);
+        Assert.False(EventChain.Verify(Trail(events, 3, new byte[32]), keys).Verified);
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed class SecretOutcomeTests : IDisposable
         listener.Start();
         service = new SecretService(
             repository, TimeProvider.System, Options.Create(new SecretLimitsOptions { MaxFailedAttempts = 7 }),
-            new SecretShareMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger<SecretService>.Instance);
+            new SecretShareMetrics(services.GetRequiredService<IMeterFactory>()), SecretShare.Tests.Infrastructure.TestAuditKeys.Ring(),
+            NullLogger<SecretService>.Instance);
     }
 
     [Fact]

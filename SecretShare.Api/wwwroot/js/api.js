@@ -165,6 +165,10 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
     getSecretEvents(id, manageToken) {
       return request('GET', `${secretPath(id)}/events`, { token: manageToken });
     },
+    /** GET /api/receipt-keys → the JWK set of receipt-signing keys. */
+    getReceiptKeys() {
+      return request('GET', '/api/receipt-keys');
+    },
     /** DELETE /api/secrets/{id} with Authorization: Bearer <manage token or access token> → 204. */
     deleteSecret(id, bearerToken) {
       return request('DELETE', secretPath(id), { token: bearerToken });
@@ -180,3 +184,4 @@ export const revealSecret = (id, accessToken) => defaultClient.revealSecret(id, 
 export const extendSecret = (id, accessToken, changes) => defaultClient.extendSecret(id, accessToken, changes);
 export const getSecretEvents = (id, manageToken) => defaultClient.getSecretEvents(id, manageToken);
 export const deleteSecret = (id, bearerToken) => defaultClient.deleteSecret(id, bearerToken);
+export const getReceiptKeys = () => defaultClient.getReceiptKeys();

@@ -1,24 +1,41 @@
 // Status page (/m/{id}, status.html): the creator's private view of one secret. The id comes from
 // location.pathname, the manage token from location.hash; the token is sent only in the Authorization
-// header of same-origin API calls. Shows the status, the recorded events and the hash chain's verdict,
-// and deletes the secret on request (the creator's delete acts at once, as on the create page).
+// header of same-origin API calls. Shows the status, the recorded events, the server's verdict on the chain
+// and this device's own check of the signed receipt (receipt.js): signature, internal consistency, and trust on
+// first use (the key set and the events seen before, in localStorage). Offers the receipt as a file, and
+// deletes the secret on request (the creator's delete acts at once, as on the create page).
 //
 // Element ids (stable; the Playwright end-to-end tests use them):
 //   #summary     status section          #state        headline: Active / Burned / Deleted / Expired
-//   #state-detail expiry and views left   #chain        the chain verdict
+//   #state-detail expiry and views left   #chain        the server's verdict
+//   #device-check this device's verdict (class "tampered" when it warns)
 //   #refresh     reloads                 #delete-now   deletes with the manage token (active only)
+//   #download-receipt saves the signed receipt as JSON
 //   #history     events section          #event-list   one <li> per event, oldest first
 //   #status      aria-live polite        #error        role=alert
 
 import { parseStatusPath, parseLinkKey } from './protocol.js';
-import { getSecretEvents, deleteSecret, describeError, ApiError } from './api.js';
+import { getSecretEvents, getReceiptKeys, deleteSecret, describeError, ApiError } from './api.js';
 import { $, setStatus, showError, clearError, setBusy, show, focusElement, formatExpiry, formatLocal, formatViewsLeft } from './ui.js';
 import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
+import { hasValidSignature, chainProblem, checkKeySet, memoryProblem, memoryOf, receiptFile } from './receipt.js';
+
+// This device's check in words (catalogue keys status.device.*): a problem's code names its sentence, and its fields
+// (seq, seen, now, problem) fill it.
+function describeProblem(problem) {
+  return t('status.device.warning', {
+    problem: t(`status.device.problems.${problem.code}`, { ...problem, count: problem.seen }),
+  });
+}
+
+const downloadName = (secretId) => `secretshare-receipt-${secretId.slice(0, 8)}.json`;
 
 const summary = $('summary');
 const stateHeading = $('state');
 const stateDetail = $('state-detail');
 const chain = $('chain');
+const deviceCheck = $('device-check');
+const downloadButton = $('download-receipt');
 const refreshButton = $('refresh');
 const deleteButton = $('delete-now');
 const history = $('history');
@@ -88,11 +105,78 @@ function renderEvents() {
   }));
 }
 
+// localStorage may be unavailable (storage disabled): the check still runs, without memory.
+const memoryStore = {
+  read(key) {
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? 'null');
+    } catch {
+      return null;
+    }
+  },
+  write(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+const KEYS_ITEM = 'secretshare.receiptKeys';
+const secretItem = (secretId) => `secretshare.receipt.${secretId}`;
+
+let downloadable = null;
+
+/**
+ * This device's own check; remembers the receipt only when nothing is wrong, so a warning stays on reload. Returns
+ * { problem, jwk } or { jwk, render }: render gives the verdict in the page's language.
+ */
+async function checkOnDevice(receipt, jwks) {
+  const keySet = await checkKeySet(memoryStore.read(KEYS_ITEM) ?? {}, jwks);
+  const jwk = (jwks.keys ?? []).find((key) => key.kid === receipt.signature?.keyId);
+  const memory = memoryStore.read(secretItem(receipt.id));
+  const problem = (!jwk && { code: 'noKey' })
+    || keySet.problem
+    || (!(await hasValidSignature(receipt, jwk)) && { code: 'signature' })
+    || chainProblem(receipt)
+    || (await memoryProblem(receipt, memory));
+  if (problem) {
+    return { problem, jwk };
+  }
+  const remembered = memoryStore.write(KEYS_ITEM, keySet.keys) && memoryStore.write(secretItem(receipt.id), await memoryOf(receipt));
+  const verified = { count: receipt.events.length, kid: jwk.kid, print: keySet.keys[jwk.kid].slice(0, 12) };
+  const memoryKey = !remembered ? 'status.device.noMemory' : memory ? 'status.device.extends' : 'status.device.first';
+  return { jwk, render: () => `${t('status.device.verified', verified)} ${t(memoryKey, { seq: memory?.seq })}` };
+}
+
+function renderDeviceCheck(check) {
+  setText(deviceCheck, check.problem ? () => describeProblem(check.problem) : check.render);
+  deviceCheck.classList.toggle('tampered', Boolean(check.problem));
+}
+
+function onDownload() {
+  if (!downloadable) return;
+  const blob = new Blob([receiptFile(downloadable.receipt, downloadable.jwk)], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = downloadName(downloadable.receipt.id);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 0);
+}
+
 async function load({ announce = false } = {}) {
   clearError();
   setBusy(refreshButton, true, 'busy.loading');
   try {
-    render(await getSecretEvents(id, token));
+    const [receipt, jwks] = await Promise.all([getSecretEvents(id, token), getReceiptKeys()]);
+    render(receipt);
+    const check = await checkOnDevice(receipt, jwks);
+    renderDeviceCheck(check);
+    downloadable = check.jwk && receipt.signature ? { receipt, jwk: check.jwk } : null;
+    show(downloadButton, Boolean(downloadable));
     setStatus(announce ? 'status.updated' : '');
   } catch (error) {
     show(summary, false);
@@ -133,6 +217,7 @@ if (typeof document !== 'undefined' && summary) {
     showError('status.errors.incomplete');
   } else {
     refreshButton.addEventListener('click', () => load({ announce: true }));
+    downloadButton.addEventListener('click', onDownload);
     deleteButton.addEventListener('click', onDelete);
     load();
   }
