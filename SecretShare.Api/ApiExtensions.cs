@@ -27,6 +27,7 @@ public static class ApiExtensions
 
         services.RequireAuditKeys();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => PageLanguages.Load(provider.GetRequiredService<IWebHostEnvironment>().WebRootPath));
         services.AddSingleton<SecretShareMetrics>();
         services.AddScoped<SecretService>();
         services.AddScoped<RequestService>();
@@ -119,7 +120,11 @@ public static class ApiExtensions
         app.MapRequestsApi();
 
         // The view and status pages are one static file each for every secret id; the page reads the id, and the key
-        // or manage token from the fragment, itself.
+        // or manage token from the fragment, itself. Every page is served in the language Accept-Language asks for.
+        // Resolved now, so that a deployment without its catalogues fails at start-up rather than on the first page.
+        app.Services.GetRequiredService<PageLanguages>();
+        app.MapPage("/", "index.html");
+        app.MapPage("/index.html", "index.html");
         app.MapPage("/s/{id}", "view.html");
         app.MapPage("/m/{id}", "status.html");
         app.MapPage("/request", "request.html");
@@ -130,8 +135,7 @@ public static class ApiExtensions
 
     private static void MapPage(this WebApplication app, string pattern, string file)
     {
-        app.MapGet(pattern, (IWebHostEnvironment environment) =>
-                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, file), "text/html; charset=utf-8"))
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext context, PageLanguages languages) => languages.Page(context, file))
             .ExcludeFromDescription();
     }
 }

@@ -497,7 +497,7 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/");
-        await Expect(page.Locator("#size-hint")).ToContainTextAsync("left of 256 KB");
+        await Expect(page.Locator("#size-hint")).ToContainTextAsync("left of 256 kB");
         var notes = "first line \u00e4\r\nsecond\n"u8.ToArray();
         var html = "<script>document.title = 'rendered'</script><h1>rendered</h1>"u8.ToArray();
         var dropped = RandomNumberGenerator.GetBytes(3000);
@@ -507,7 +507,7 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
             new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = notes },
             new FilePayload { Name = "page.html", MimeType = "text/html", Buffer = html },
         ]);
-        await Expect(page.Locator("#status")).ToContainTextAsync("Attached notes.txt, page.html.");
+        await Expect(page.Locator("#status")).ToContainTextAsync("Attached notes.txt and page.html.");
         await DropFileAsync(page, "dropped.bin", dropped);
         await Expect(page.Locator("#status")).ToContainTextAsync("Attached dropped.bin.");
         await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "mistake.txt", MimeType = "text/plain", Buffer = [1] });
@@ -516,7 +516,7 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
         // Removing is a keyboard-reachable button per file; focus stays in the list.
         await page.Locator("#file-list button[aria-label='Remove mistake.txt']").ClickAsync();
         await Expect(page.Locator("#status")).ToContainTextAsync("Removed mistake.txt.");
-        await Expect(page.Locator("#file-list .file-name")).ToHaveTextAsync(["notes.txt (22 bytes)", "page.html (61 bytes)", "dropped.bin (2.9 KB)"]);
+        await Expect(page.Locator("#file-list .file-name")).ToHaveTextAsync(["notes.txt (22 bytes)", "page.html (61 bytes)", "dropped.bin (2.9 kB)"]);
         await Expect(page.Locator("#file-list button[aria-label='Remove dropped.bin']")).ToBeFocusedAsync();
         await ScreenshotAsync(page, "create-with-files");
 
@@ -554,18 +554,18 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
 
         // A file larger than the whole limit is not even attached.
         await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "huge.iso", MimeType = "application/octet-stream", Buffer = new byte[300_000] });
-        await Expect(page.Locator("#error")).ToContainTextAsync("Not attached: huge.iso (293 KB). Each file must be well under the limit of 256 KB");
+        await Expect(page.Locator("#error")).ToContainTextAsync("Not attached: huge.iso (293 kB). Each file must be well under the limit of 256 kB");
         await Expect(page.Locator("#file-list")).ToBeHiddenAsync();
 
         await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "big.bin", MimeType = "application/octet-stream", Buffer = new byte[200_000] });
 
         // The exact size the CLI would compute for the same envelope.
         var size = SecretProtocol.PayloadSize(new SecretEnvelope("x", [new SecretFile("big.bin", "application/octet-stream", new byte[200_000])]));
-        var over = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(size - 262_144) / 1024.0:0.#} KB");
-        await Expect(page.Locator("#size-hint")).ToContainTextAsync($"Too large: {over} over the limit of 256 KB");
+        var over = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(size - 262_144) / 1024.0:0.#} kB");
+        await Expect(page.Locator("#size-hint")).ToContainTextAsync($"Too large: {over} over the limit of 256 kB");
         await page.Locator("#create-button").ClickAsync();
 
-        await Expect(page.Locator("#error")).ToContainTextAsync($"{over} over the limit of 256 KB. Remove a file or shorten the text.");
+        await Expect(page.Locator("#error")).ToContainTextAsync($"{over} over the limit of 256 kB. Remove a file or shorten the text.");
         await Expect(page.Locator("#file-list button")).ToBeFocusedAsync();
         await Expect(page.Locator("#result")).ToBeHiddenAsync();
         lock (requests)
@@ -574,7 +574,7 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
         }
 
         await page.Locator("#file-list button").ClickAsync();
-        await Expect(page.Locator("#size-hint")).ToContainTextAsync("left of 256 KB");
+        await Expect(page.Locator("#size-hint")).ToContainTextAsync("left of 256 kB");
         AssertCleanRun();
     }
 
@@ -648,7 +648,7 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
         await RevealAsync(view, json["link"]!.GetValue<string>(), json["passphrase"]!.GetValue<string>());
 
         await Expect(view.Locator("#revealed-text")).ToHaveValueAsync("restore with tar -xzf");
-        await Expect(view.Locator("#revealed-files .file-name")).ToHaveTextAsync(["backup.tar.gz (19.5 KB)"]);
+        await Expect(view.Locator("#revealed-files .file-name")).ToHaveTextAsync(["backup.tar.gz (19.5 kB)"]);
         var download = await view.RunAndWaitForDownloadAsync(() => view.Locator(".download-file").ClickAsync());
         Assert.Equal("backup.tar.gz", download.SuggestedFilename);
         Assert.Equal(binary, await File.ReadAllBytesAsync(await download.PathAsync(), Ct));

@@ -47,6 +47,23 @@ public sealed class BackendDetectionTests
         Assert.Contains("DefaultMaxViews", output);
     }
 
+    [Fact]
+    public async Task A_web_root_without_the_language_list_stops_start_up_with_one_line()
+    {
+        using var webRoot = new Client.TempFolder();
+        await using var process = ServiceProcess.Start("SecretShare.Api", new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.DynamoDbTable] = "unused",
+            ["ASPNETCORE_WEBROOT"] = webRoot.Path,
+        });
+
+        Assert.Equal(1, await process.WaitForExitAsync(Timeout));
+        var output = process.Output.Trim();
+        Assert.DoesNotContain('\n', output);
+        Assert.StartsWith("The web UI's language list", output);
+        Assert.Contains(Path.Combine(webRoot.Path, "locales", "languages.json"), output);
+    }
+
     /// <summary>
     /// Every option of every <c>SecretShare:*</c> section, found by reflection so that a new one is covered too, with a
     /// value of the wrong type, in the executable that reads it, in Production and in Development (ValidateOnBuild).

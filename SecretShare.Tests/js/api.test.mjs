@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApiClient, ApiError, parseRetryAfter, describeError } from '../../SecretShare.Api/wwwroot/js/api.js';
+import { useLanguage } from './catalogues.mjs';
+
+await useLanguage('en');
 
 function mockFetch(responses) {
   const calls = [];
@@ -90,14 +93,14 @@ test('429 carries Retry-After seconds', async () => {
   });
 });
 
-test('400 problem gives detail or the first field error', async () => {
+test('a 400 is named by its field in the page\'s language, never by the API\'s English detail', async () => {
   const { fetch } = mockFetch([
-    json(400, { title: 'Bad Request', status: 400, detail: 'This secret is not extendable.' }),
+    json(400, { title: 'Not extendable', status: 400, detail: 'This secret was created without permission to extend it.' }),
     json(400, { title: 'One or more validation errors occurred.', status: 400, errors: { maxViews: ['maxViews must be between 1 and 100.'] } }),
   ]);
   const api = createApiClient({ fetch });
-  await assert.rejects(api.extendSecret('id', 't', { addSeconds: 3600 }), (e) => describeError(e) === 'This secret is not extendable.');
-  await assert.rejects(api.extendSecret('id', 't', { addViews: 1 }), (e) => describeError(e) === 'maxViews must be between 1 and 100.');
+  await assert.rejects(api.extendSecret('id', 't', { addSeconds: 3600 }), (e) => describeError(e) === 'The request was not valid.');
+  await assert.rejects(api.extendSecret('id', 't', { addViews: 1 }), (e) => describeError(e) === 'The number of views must be a whole number from 1 to 100.');
 });
 
 test('extendSecret sends only the given changes', async () => {
@@ -136,9 +139,21 @@ test('parseRetryAfter handles seconds, HTTP dates and junk', () => {
   assert.equal(parseRetryAfter('', now), null);
 });
 
-test('describeError falls back sensibly', () => {
-  assert.equal(describeError(new Error('boom')), 'boom');
+test('describeError maps every status to a message of its own, never the API\'s English', () => {
+  assert.equal(describeError(new Error('boom')), 'Something went wrong. Try again.');
+  assert.equal(describeError(new ApiError(401, { detail: 'Bearer token required' })), 'This link is missing its key or token.');
+  assert.equal(describeError(new ApiError(403, { detail: 'Forbidden here' })), 'The key or token in this link is wrong.');
   assert.equal(describeError(new ApiError(413)), 'The secret is too large.');
   assert.equal(describeError(new ApiError(429)), 'Too many requests. Try again in a moment.');
-  assert.equal(describeError(new ApiError(403, { detail: 'Forbidden here' })), 'Forbidden here');
+  assert.equal(describeError(new ApiError(429, { retryAfterSeconds: 1 })), 'Too many requests. Try again in 1 second.');
+  assert.equal(describeError(new ApiError(418, { detail: 'teapot' })), 'The request failed (HTTP 418).');
+});
+
+test('describeError speaks the page\'s language', async (t) => {
+  t.after(() => useLanguage('en'));
+  await useLanguage('nb');
+  assert.equal(describeError(new ApiError(404)), 'Denne hemmeligheten finnes ikke, har utløpt eller er allerede vist.');
+  assert.equal(describeError(new ApiError(429, { retryAfterSeconds: 17 })), 'For mange forespørsler. Prøv igjen om 17 sekunder.');
+  await useLanguage('ar');
+  assert.match(describeError(new ApiError(401)), /\p{Script=Arabic}/u);
 });

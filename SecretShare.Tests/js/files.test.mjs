@@ -6,6 +6,9 @@ import { readFile } from 'node:fs/promises';
 import * as p from '../../SecretShare.Api/wwwroot/js/protocol.js';
 import { safeFileName, formatBytes, payloadBudget, readAttachment, DEFAULT_MAX_PAYLOAD_BYTES } from '../../SecretShare.Api/wwwroot/js/files.js';
 import { qrModules } from '../../SecretShare.Api/wwwroot/js/qr.js';
+import { useLanguage } from './catalogues.mjs';
+
+await useLanguage('en');
 
 const bytes = (...values) => Uint8Array.from(values);
 
@@ -88,11 +91,11 @@ describe('room left under the limit', () => {
   test('formatBytes', () => {
     assert.equal(formatBytes(0), '0 bytes');
     assert.equal(formatBytes(1), '1 byte');
-    assert.equal(formatBytes(1023), '1023 bytes');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(262144), '256 KB');
-    assert.equal(formatBytes(300000), '293 KB');
-    assert.equal(formatBytes(262104), '256 KB');
+    assert.equal(formatBytes(1023), '1,023 bytes');
+    assert.equal(formatBytes(1536), '1.5 kB');
+    assert.equal(formatBytes(262144), '256 kB');
+    assert.equal(formatBytes(300000), '293 kB');
+    assert.equal(formatBytes(262104), '256 kB');
     assert.equal(formatBytes(3 * 1024 * 1024), '3 MB');
   });
 });

@@ -2,11 +2,13 @@
 // RFC 9457 problem+json errors turned into ApiError (status, title, detail, attemptsRemaining on 403,
 // retryAfterSeconds on 429, field errors on 400). No DOM access; element ids live in create.js/view.js.
 // Tokens are only ever sent in bodies or the Authorization header, never in URLs.
+import { t } from './i18n.js';
 
 /** An HTTP or network failure. status is 0 when the server could not be reached. */
 export class ApiError extends Error {
   constructor(status, { title, detail, problem = null, attemptsRemaining = null, code = null, retryAfterSeconds = null, errors = null } = {}) {
-    super(detail || title || (status ? `Request failed with status ${status}` : 'The server could not be reached.'));
+    // The message is for developers; describeError gives the page's text.
+    super(detail || title || (status ? `HTTP ${status}` : 'network error'));
     this.name = 'ApiError';
     this.status = status;
     this.title = title ?? null;
@@ -60,32 +62,37 @@ export async function parseProblem(response) {
   });
 }
 
-/** A user-facing sentence for an error (HTTP, network or anything else). */
+/** The fields of a 400 whose problem the UI can name in the page's language (errors.field.*). */
+const EXPLAINED_FIELDS = ['ciphertext', 'expiresInSeconds', 'maxViews', 'addSeconds', 'addViews'];
+
+/**
+ * A user-facing sentence for an error, in the page's language. The API's problem details stay English (they are
+ * machine-facing); the page maps each status, and each field of a 400, to a catalogue message of its own.
+ */
 export function describeError(error) {
-  if (!(error instanceof ApiError)) return error?.message || 'Something went wrong.';
+  if (!(error instanceof ApiError)) return t('errors.unexpected');
   switch (error.status) {
     case 0:
-      return 'The server could not be reached. Check your connection and try again.';
-    case 404:
-      return 'This secret does not exist, has expired or has already been viewed.';
-    case 413:
-      return 'The secret is too large.';
-    case 429: {
-      const s = error.retryAfterSeconds;
-      return s != null
-        ? `Too many requests. Try again in ${s} second${s === 1 ? '' : 's'}.`
-        : 'Too many requests. Try again in a moment.';
-    }
+      return t('errors.network');
     case 400: {
-      if (error.errors) {
-        const first = Object.values(error.errors).flat().find((m) => typeof m === 'string');
-        if (first) return first;
-      }
-      return error.detail || error.title || 'The request was not valid.';
+      const field = EXPLAINED_FIELDS.find((name) => error.errors && name in error.errors);
+      return field ? t(`errors.field.${field}`) : t('errors.invalid');
+    }
+    case 401:
+      return t('errors.unauthorized');
+    case 403:
+      return t('errors.forbidden');
+    case 404:
+      return t('errors.notFound');
+    case 413:
+      return t('errors.tooLarge');
+    case 429: {
+      const seconds = error.retryAfterSeconds;
+      return seconds != null ? t('errors.tooManyRequests', { count: seconds }) : t('errors.tooManyRequestsLater');
     }
     default:
-      if (error.status >= 500) return 'The server had a problem. Try again later.';
-      return error.detail || error.title || `Request failed (${error.status}).`;
+      if (error.status >= 500) return t('errors.server');
+      return t('errors.status', { status: error.status });
   }
 }
 

@@ -28,8 +28,9 @@ import { generatePassphrase } from './wordlist.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, fileListItem, formatBytes, payloadBudget, readAttachment } from './files.js';
 import { drawQrCode, clearQrCode } from './qr.js';
 import {
-  $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton, formatExpiry,
+  $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton, formatExpiry, formatList, translateDurations,
 } from './ui.js';
+import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
 /** The server's limit; replaced by GET /api/limits when it answers. */
 let maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
@@ -87,8 +88,8 @@ function setFormDisabled(disabled) {
 }
 
 function describeViews(maxViews) {
-  if (maxViews === null || maxViews === undefined) return 'It can be opened any number of times until then.';
-  return maxViews === 1 ? 'It can be opened once.' : `It can be opened ${maxViews} times.`;
+  if (maxViews === null || maxViews === undefined) return t('result.opensUnlimited');
+  return t('result.opens', { count: maxViews });
 }
 
 async function onSubmit(event) {
@@ -100,45 +101,46 @@ async function onSubmit(event) {
   const text = secretText.value;
   if (text.trim() === '' && attachments.length === 0) {
     setInvalid(secretText, true);
-    showError('Enter the secret to share, or attach a file.');
+    showError('create.errors.empty');
     secretText.focus();
     return;
   }
   const viewCount = readViews();
   if (!viewCount.ok) {
     setInvalid(views, true);
-    showError('The number of views must be a whole number from 1 to 100.');
+    showError('create.errors.views');
     views.focus();
     return;
   }
   const budget = currentBudget();
   if (budget.over > 0) {
     setInvalid(secretText, true);
-    showError(`The secret is too large: encrypted it would be ${formatBytes(budget.size)}, ${formatBytes(budget.over)} `
-      + `over the limit of ${formatBytes(maxPayloadBytes)}. Remove a file or shorten the text.`);
+    showError(() => t('create.errors.tooLarge', {
+      size: formatBytes(budget.size), over: formatBytes(budget.over), limit: formatBytes(maxPayloadBytes),
+    }));
     (attachments.length > 0 ? fileList.querySelector('button') : secretText).focus();
     return;
   }
   if (!globalThis.crypto?.subtle) {
-    showError('This browser cannot encrypt here: open the page over HTTPS in an up-to-date browser.');
+    showError('create.errors.noCrypto');
     return;
   }
 
   const pass = passphrase.value;
   const withPassphrase = hasPassphrase(pass);
-  setBusy(createButton, true, withPassphrase ? 'Deriving key…' : 'Encrypting…');
+  setBusy(createButton, true, withPassphrase ? 'busy.deriving' : 'busy.encrypting');
   setFormDisabled(true);
   form.setAttribute('aria-busy', 'true');
   let failed = false;
-  setStatus(withPassphrase ? 'Deriving key…' : 'Encrypting…');
+  setStatus(withPassphrase ? 'busy.deriving' : 'busy.encrypting');
   try {
     const files = attachments.map((attachment) => attachment.entry);
     const encrypted = await encryptSecret(text, {
       passphrase: withPassphrase ? pass : undefined,
       envelope: files.length > 0 ? { files } : undefined,
     });
-    setBusy(createButton, true, 'Uploading…');
-    setStatus('Uploading the encrypted secret…');
+    setBusy(createButton, true, 'busy.uploading');
+    setStatus('create.uploading');
     const response = await createSecret({
       ciphertext: encrypted.ciphertext,
       accessToken: encrypted.accessToken,
@@ -150,7 +152,7 @@ async function onSubmit(event) {
     created = { id: response.id, manageToken: response.manageToken };
     showResult(response, formatLink(location.origin, response.id, encrypted.linkKeyText), withPassphrase ? pass : '');
   } catch (error) {
-    showError(`The secret was not created. ${describeError(error)}`);
+    showError(() => t('create.errors.notCreated', { reason: describeError(error) }));
     setFormDisabled(false);
     failed = true;
   } finally {
@@ -165,8 +167,9 @@ function showResult(response, link, pass) {
   statusLink.value = formatStatusLink(location.origin, response.id, response.manageToken);
   passphraseDisplay.value = pass;
   show(passphraseResult, pass !== '');
-  const extendNote = response.extendable ? ' The recipient can extend it.' : '';
-  resultExpiry.textContent = `${formatExpiry(response.expiresAt)} ${describeViews(response.maxViews)}${extendNote}`;
+  setText(resultExpiry, () => [
+    formatExpiry(response.expiresAt), describeViews(response.maxViews), response.extendable ? t('result.extendable') : '',
+  ].filter(Boolean).join(' '));
   deleteButton.disabled = false;
   show(deleteButton, true);
 
@@ -178,29 +181,29 @@ function showResult(response, link, pass) {
   setFormDisabled(false);
   show(form, false);
   show(result, true);
-  setStatus('Secret link created. Copy the link and send it to the recipient.');
+  setStatus('result.created');
   focusElement(resultHeading);
 }
 
 async function onDelete() {
   if (!created) return;
   clearError();
-  setBusy(deleteButton, true, 'Deleting…');
-  setStatus('Deleting…');
+  setBusy(deleteButton, true, 'busy.deleting');
+  setStatus('busy.deleting');
   try {
     await deleteSecret(created.id, created.manageToken);
     created = null;
     show(deleteButton, false);
-    setStatus('The secret has been deleted. The link no longer works.');
+    setStatus('result.deleted');
     createAnother.focus();
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       created = null;
       show(deleteButton, false);
-      setStatus('The secret is already gone: it expired, was deleted or has been viewed.');
+      setStatus('result.alreadyGone');
       createAnother.focus();
     } else {
-      showError(`The secret was not deleted. ${describeError(error)}`);
+      showError(() => t('result.errors.notDeleted', { reason: describeError(error) }));
     }
   } finally {
     setBusy(deleteButton, false);
@@ -213,7 +216,7 @@ function onCreateAnother() {
   shareLink.value = '';
   statusLink.value = '';
   passphraseDisplay.value = '';
-  resultExpiry.textContent = '';
+  setText(resultExpiry, '');
   clearQrCode(shareQr);
   show(result, false);
   form.reset();
@@ -235,25 +238,32 @@ function currentBudget() {
 
 function updateSizeHint() {
   const budget = currentBudget();
-  sizeHint.textContent = budget.over > 0
-    ? `Too large: ${formatBytes(budget.over)} over the limit of ${formatBytes(maxPayloadBytes)} (files count a third more once encoded).`
-    : `${formatBytes(budget.remaining)} left of ${formatBytes(maxPayloadBytes)} (files count a third more once encoded).`;
+  setText(sizeHint, () => (budget.over > 0
+    ? t('create.sizeOver', { over: formatBytes(budget.over), limit: formatBytes(maxPayloadBytes) })
+    : t('create.sizeLeft', { remaining: formatBytes(budget.remaining), limit: formatBytes(maxPayloadBytes) })));
   sizeHint.classList.toggle('warning', budget.over > 0);
 }
 
 function setAttachments(list) {
   attachments = list;
   attachmentsJsonSize = filesJsonSize(list.map((attachment) => attachment.entry));
-  fileList.replaceChildren(...list.map((attachment, index) => fileListItem(attachment.entry.name, attachment.size, {
-    label: 'Remove', className: 'secondary remove-file', onClick: () => removeAttachment(index),
-  })));
-  show(fileList, list.length > 0);
+  renderAttachments();
   updateSizeHint();
+}
+
+function renderAttachments() {
+  fileList.replaceChildren(...attachments.map((attachment, index) => fileListItem(attachment.entry.name, attachment.size, {
+    label: t('create.remove'),
+    namedLabel: t('create.removeNamed', { name: attachment.entry.name }),
+    className: 'secondary remove-file',
+    onClick: () => removeAttachment(index),
+  })));
+  show(fileList, attachments.length > 0);
 }
 
 function describeRoom() {
   const budget = currentBudget();
-  return budget.over > 0 ? `${formatBytes(budget.over)} over the limit.` : `${formatBytes(budget.remaining)} left.`;
+  return budget.over > 0 ? t('create.roomOver', { over: formatBytes(budget.over) }) : t('create.roomLeft', { remaining: formatBytes(budget.remaining) });
 }
 
 async function addFiles(fileObjects) {
@@ -262,31 +272,33 @@ async function addFiles(fileObjects) {
   for (const file of fileObjects) {
     // Not even read: it could never fit, and a huge file would only fill memory.
     if (file.size > maxPayloadBytes) {
-      tooLarge.push(`${file.name} (${formatBytes(file.size)})`);
+      tooLarge.push({ name: file.name, size: file.size });
       continue;
     }
     try {
       const attachment = await readAttachment(file);
       added.push({ entry: encodeFile(attachment), size: attachment.bytes.length });
     } catch {
-      showError(`${file.name} could not be read.`);
+      showError(() => t('create.errors.unreadable', { name: file.name }));
     }
   }
   if (tooLarge.length > 0) {
-    showError(`Not attached: ${tooLarge.join(', ')}. Each file must be well under the limit of ${formatBytes(maxPayloadBytes)}, `
-      + 'which counts files a third larger once encoded.');
+    showError(() => t('create.errors.filesTooLarge', {
+      files: formatList(tooLarge.map((file) => t('files.item', { name: file.name, size: formatBytes(file.size) }))),
+      limit: formatBytes(maxPayloadBytes),
+    }));
   }
   if (added.length === 0) return;
   setInvalid(secretText, false);
   setAttachments([...attachments, ...added]);
-  const names = added.map((attachment) => attachment.entry.name).join(', ');
-  setStatus(`Attached ${names}. ${describeRoom()}`);
+  const names = added.map((attachment) => attachment.entry.name);
+  setStatus(() => t('create.attached', { names: formatList(names), room: describeRoom() }));
 }
 
 function removeAttachment(index) {
   const [removed] = attachments.splice(index, 1);
   setAttachments([...attachments]);
-  setStatus(`Removed ${removed.entry.name}. ${describeRoom()}`);
+  setStatus(() => t('create.removed', { name: removed.entry.name, room: describeRoom() }));
   // Focus stays in the list (the next Remove button), or returns to the picker when the list is empty.
   const buttons = fileList.querySelectorAll('button');
   (buttons[Math.min(index, buttons.length - 1)] ?? fileInput).focus();
@@ -328,7 +340,7 @@ async function loadLimits() {
 
 function onGenerate() {
   passphrase.value = generatePassphrase();
-  setStatus('Five random words were put in the passphrase field.');
+  setStatus('create.generated');
   passphrase.focus();
   passphrase.select();
 }
@@ -350,13 +362,17 @@ form.addEventListener('dragover', onDragOver);
 form.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
 form.addEventListener('drop', onDrop);
 secretText.addEventListener('input', updateSizeHint);
-wireCopyButton($('copy-link'), shareLink, 'Link');
-wireCopyButton($('copy-status-link'), statusLink, 'Status link');
-wireCopyButton($('copy-passphrase'), passphraseDisplay, 'Passphrase');
+wireCopyButton($('copy-link'), shareLink, 'link');
+wireCopyButton($('copy-status-link'), statusLink, 'statusLink');
+wireCopyButton($('copy-passphrase'), passphraseDisplay, 'passphrase');
+onLanguageChange(renderAttachments);
 onUnlimitedChange();
+
+await initLanguages();
+translateDurations();
 updateSizeHint();
 loadLimits();
 
 if (!globalThis.crypto?.subtle) {
-  showError('This browser cannot encrypt here: open the page over HTTPS in an up-to-date browser.');
+  showError('create.errors.noCrypto');
 }

@@ -1,5 +1,6 @@
 // Files inside the envelope (docs/design.md, "Files"): reading what the user attached, naming what is received, sizes,
-// and downloads. Importable in Node: the DOM is only touched inside downloadFile.
+// and downloads. Importable in Node: the DOM is only touched inside downloadFile and fileListItem.
+import { formatNumber, t } from './i18n.js';
 
 /** The server's payload limit when GET /api/limits cannot be read (SPEC section 2). */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 262144;
@@ -45,12 +46,11 @@ export function safeFileName(name, fallback = 'file') {
   return text === '' ? fallback : text;
 }
 
-/** "0 bytes", "1 byte", "999 bytes", "1.5 KB", "256 KB", "1.2 MB": one decimal at most (1 KB = 1024 bytes). */
+/** "0 bytes", "1 byte", "1,023 bytes", "1.5 kB", "256 kB", "1.2 MB" in the page's language: one decimal at most (1 kB = 1024 bytes). */
 export function formatBytes(count) {
   const n = Math.abs(count);
-  if (n < 1024) return `${count} byte${n === 1 ? '' : 's'}`;
-  const [value, unit] = n < 1024 * 1024 ? [count / 1024, 'KB'] : [count / (1024 * 1024), 'MB'];
-  return `${Number(value.toFixed(1))} ${unit}`;
+  const [value, unit] = n < 1024 ? [count, 'byte'] : n < 1024 * 1024 ? [count / 1024, 'kilobyte'] : [count / (1024 * 1024), 'megabyte'];
+  return formatNumber(value, { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 });
 }
 
 /**
@@ -68,19 +68,20 @@ export async function readAttachment(file) {
 }
 
 /**
- * A list item for a file: "name (size)" and one button, whose aria-label names the file ("Remove x.txt").
- * Used for attached files (create page) and received ones (view page).
+ * A list item for a file: "name (size)" and one button labelled `label`, whose accessible name `namedLabel` names
+ * the file ("Remove x.txt"). Used for attached files (create page) and received ones (view page); both pages draw
+ * their lists again when the language changes.
  */
-export function fileListItem(name, size, { label, className, onClick }) {
+export function fileListItem(name, size, { label, namedLabel, className, onClick }) {
   const item = document.createElement('li');
   const text = document.createElement('span');
   text.className = 'file-name';
-  text.textContent = `${name} (${formatBytes(size)})`;
+  text.textContent = t('files.item', { name, size: formatBytes(size) });
   const button = document.createElement('button');
   button.type = 'button';
   button.className = className;
   button.textContent = label;
-  button.setAttribute('aria-label', `${label} ${name}`);
+  button.setAttribute('aria-label', namedLabel);
   button.addEventListener('click', onClick);
   item.append(text, button);
   return item;

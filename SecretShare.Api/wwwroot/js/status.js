@@ -17,34 +17,18 @@
 import { parseStatusPath, parseLinkKey } from './protocol.js';
 import { getSecretEvents, getReceiptKeys, deleteSecret, describeError, ApiError } from './api.js';
 import { $, setStatus, showError, clearError, setBusy, show, focusElement, formatExpiry, formatLocal, formatViewsLeft } from './ui.js';
+import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 import { hasValidSignature, chainProblem, checkKeySet, memoryProblem, memoryOf, receiptFile } from './receipt.js';
 
-// Every sentence of this device's check, in one place.
-const TEXT = {
-  serverVerified: (n) => `The server reports: history intact, ${n} recorded event${n === 1 ? '' : 's'} in order.`,
-  serverBroken: (problem) => `The server reports: history check failed. ${problem ?? ''}`.trim(),
-  deviceVerified: (n, kid, print) =>
-    `Verified on this device: the receipt is signed by key ${kid} (${print.slice(0, 12)}…) and its ${n} event${n === 1 ? '' : 's'} link in order.`,
-  deviceExtends: (seen) => ` It extends what this device saw before (event ${seen}).`,
-  deviceFirst: ' This device had not seen this secret before and now remembers it.',
-  deviceNoMemory: ' This browser keeps no memory, so a rewound history would go unnoticed.',
-  warning: 'Warning: ',
-  problems: {
-    noKey: () => 'the receipt names a signing key the server does not publish.',
-    signature: () => 'the receipt\'s signature does not verify: it was changed after the server signed it.',
-    keyChanged: () => 'the server\'s signing keys changed without notice since this device last saw them.',
-    missing: (p) => `event ${p.seq} is missing.`,
-    unlinked: (p) => `event ${p.seq} does not link to the event before it: events were changed, removed or reordered.`,
-    misplaced: (p) => `event ${p.seq} is out of place.`,
-    afterEnd: (p) => `events follow event ${p.seq}, which ended the secret.`,
-    head: (p) => `the history ends before its recorded last event (${p.seq}).`,
-    status: () => 'the status does not match the last event.',
-    serverBroken: (p) => `the server reports the history broken: ${p.problem ?? ''}`,
-    rewound: (p) => `this device saw ${p.seen} events, but the history now has only ${p.now}: it was cut back.`,
-    rewritten: (p) => `the first ${p.seen} events differ from what this device saw: the history was rewritten.`,
-  },
-  downloadName: (id) => `secretshare-receipt-${id.slice(0, 8)}.json`,
-};
+// This device's check in words (catalogue keys status.device.*): a problem's code names its sentence, and its fields
+// (seq, seen, now, problem) fill it.
+function describeProblem(problem) {
+  return t('status.device.warning', {
+    problem: t(`status.device.problems.${problem.code}`, { ...problem, count: problem.seen }),
+  });
+}
+
+const downloadName = (secretId) => `secretshare-receipt-${secretId.slice(0, 8)}.json`;
 
 const summary = $('summary');
 const stateHeading = $('state');
@@ -57,33 +41,28 @@ const deleteButton = $('delete-now');
 const history = $('history');
 const eventList = $('event-list');
 
-const HEADLINES = {
-  active: 'Active: not used up yet',
-  burned: 'Burned: the secret is gone',
-  deleted: 'Deleted: the secret is gone',
-  expired: 'Expired: the secret is gone',
-};
+const STATES = ['active', 'burned', 'deleted', 'expired'];
 
 /** One sentence per recorded event. */
 function describeEvent(event) {
   const views = event.viewsRemaining;
   switch (event.type) {
     case 'created':
-      return views == null ? 'Created, with unlimited views until it expires' : `Created, with ${views} view${views === 1 ? '' : 's'}`;
+      return views == null ? t('status.events.createdUnlimited') : t('status.events.created', { count: views });
     case 'viewed':
-      return `Viewed (${formatViewsLeft(views).toLowerCase()})`;
+      return views == null ? t('status.events.viewedUnlimited') : t('status.events.viewed', { count: views });
     case 'failed_attempt':
-      return 'Someone tried a wrong passphrase or token';
+      return t('status.events.failedAttempt');
     case 'extended':
-      return `Extended (${formatViewsLeft(views).toLowerCase()})`;
+      return views == null ? t('status.events.extendedUnlimited') : t('status.events.extended', { count: views });
     case 'deleted':
-      return event.detail === 'creator' ? 'Deleted by you' : 'Deleted by a recipient';
+      return event.detail === 'creator' ? t('status.events.deletedByCreator') : t('status.events.deletedByRecipient');
     case 'burned':
-      return event.detail === 'failed_attempts' ? 'Burned after too many wrong attempts' : 'Burned: the last view was taken';
+      return event.detail === 'failed_attempts' ? t('status.events.burnedByAttempts') : t('status.events.burned');
     case 'expired':
-      return 'Expired';
+      return t('status.events.expired');
     default:
-      return event.type;
+      return t('status.events.unknown', { type: event.type });
   }
 }
 
@@ -92,15 +71,28 @@ const token = parseLinkKey(location.hash) ? location.hash.slice(1).trim() : null
 // Read once: the manage token leaves the address bar and the session history (screen shares, synced history, copied URLs).
 if (token) globalThis.history.replaceState(null, '', location.pathname + location.search);
 
+/** The last receipt shown, drawn again when the language changes. */
+let shown = null;
+
 function render(receipt) {
+  shown = receipt;
   const active = receipt.status === 'active';
-  stateHeading.textContent = HEADLINES[receipt.status] ?? receipt.status;
-  stateDetail.textContent = active
-    ? `${formatExpiry(receipt.expiresAt)} ${formatViewsLeft(receipt.viewsRemaining)}.`
-    : 'Its history below stays available for a while, then it is deleted too.';
-  chain.textContent = receipt.chain.verified ? TEXT.serverVerified(receipt.chain.length) : TEXT.serverBroken(receipt.chain.problem);
+  setText(stateHeading, () => (STATES.includes(receipt.status) ? t(`status.states.${receipt.status}`) : t('status.states.unknown', { status: receipt.status })));
+  setText(stateDetail, () => (active
+    ? `${formatExpiry(receipt.expiresAt)} ${formatViewsLeft(receipt.viewsRemaining)}`
+    : t('status.historyKept')));
+  // The server's description of a broken chain is English and technical: the page names the failure in its own words.
+  setText(chain, () => (receipt.chain.verified ? t('status.chainVerified', { count: receipt.chain.length }) : t('status.chainFailed')));
   chain.classList.toggle('warning', !receipt.chain.verified);
   show(deleteButton, active);
+  renderEvents();
+  show(summary, true);
+  show(history, true);
+}
+
+function renderEvents() {
+  if (!shown) return;
+  const receipt = shown;
 
   eventList.replaceChildren(...receipt.events.map((event) => {
     const item = document.createElement('li');
@@ -111,8 +103,6 @@ function render(receipt) {
     item.dataset.type = event.type;
     return item;
   }));
-  show(summary, true);
-  show(history, true);
 }
 
 // localStorage may be unavailable (storage disabled): the check still runs, without memory.
@@ -138,7 +128,10 @@ const secretItem = (secretId) => `secretshare.receipt.${secretId}`;
 
 let downloadable = null;
 
-/** This device's own check; remembers the receipt only when nothing is wrong, so a warning stays on reload. */
+/**
+ * This device's own check; remembers the receipt only when nothing is wrong, so a warning stays on reload. Returns
+ * { problem, jwk } or { jwk, render }: render gives the verdict in the page's language.
+ */
 async function checkOnDevice(receipt, jwks) {
   const keySet = await checkKeySet(memoryStore.read(KEYS_ITEM) ?? {}, jwks);
   const jwk = (jwks.keys ?? []).find((key) => key.kid === receipt.signature?.keyId);
@@ -152,16 +145,13 @@ async function checkOnDevice(receipt, jwks) {
     return { problem, jwk };
   }
   const remembered = memoryStore.write(KEYS_ITEM, keySet.keys) && memoryStore.write(secretItem(receipt.id), await memoryOf(receipt));
-  const n = receipt.events.length;
-  return {
-    jwk,
-    text: TEXT.deviceVerified(n, jwk.kid, keySet.keys[jwk.kid])
-      + (!remembered ? TEXT.deviceNoMemory : memory ? TEXT.deviceExtends(memory.seq) : TEXT.deviceFirst),
-  };
+  const verified = { count: receipt.events.length, kid: jwk.kid, print: keySet.keys[jwk.kid].slice(0, 12) };
+  const memoryKey = !remembered ? 'status.device.noMemory' : memory ? 'status.device.extends' : 'status.device.first';
+  return { jwk, render: () => `${t('status.device.verified', verified)} ${t(memoryKey, { seq: memory?.seq })}` };
 }
 
 function renderDeviceCheck(check) {
-  deviceCheck.textContent = check.problem ? TEXT.warning + TEXT.problems[check.problem.code](check.problem) : check.text;
+  setText(deviceCheck, check.problem ? () => describeProblem(check.problem) : check.render);
   deviceCheck.classList.toggle('tampered', Boolean(check.problem));
 }
 
@@ -170,16 +160,16 @@ function onDownload() {
   const blob = new Blob([receiptFile(downloadable.receipt, downloadable.jwk)], { type: 'application/json' });
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
-  link.download = TEXT.downloadName(downloadable.receipt.id);
+  link.download = downloadName(downloadable.receipt.id);
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 0);
 }
 
-async function load() {
+async function load({ announce = false } = {}) {
   clearError();
-  setBusy(refreshButton, true, 'Loading…');
+  setBusy(refreshButton, true, 'busy.loading');
   try {
     const [receipt, jwks] = await Promise.all([getSecretEvents(id, token), getReceiptKeys()]);
     render(receipt);
@@ -187,13 +177,13 @@ async function load() {
     renderDeviceCheck(check);
     downloadable = check.jwk && receipt.signature ? { receipt, jwk: check.jwk } : null;
     show(downloadButton, Boolean(downloadable));
-    setStatus('');
+    setStatus(announce ? 'status.updated' : '');
   } catch (error) {
     show(summary, false);
     show(history, false);
     showError(error instanceof ApiError && error.isNotFound
-      ? 'Nothing is known about this secret: the link is wrong, or its history has already been deleted.'
-      : `The status could not be loaded. ${describeError(error)}`);
+      ? 'status.errors.notFound'
+      : () => t('status.errors.loadFailed', { reason: describeError(error) }));
   } finally {
     setBusy(refreshButton, false);
   }
@@ -201,17 +191,17 @@ async function load() {
 
 async function onDelete() {
   clearError();
-  setBusy(deleteButton, true, 'Deleting…');
+  setBusy(deleteButton, true, 'busy.deleting');
   let message;
   try {
     await deleteSecret(id, token);
-    message = 'The secret has been deleted. The link no longer works.';
+    message = 'result.deleted';
   } catch (error) {
     if (!(error instanceof ApiError && error.isNotFound)) {
-      showError(`The secret was not deleted. ${describeError(error)}`);
+      showError(() => t('result.errors.notDeleted', { reason: describeError(error) }));
       return;
     }
-    message = 'The secret was already gone.';
+    message = 'status.alreadyGone';
   } finally {
     setBusy(deleteButton, false);
   }
@@ -221,10 +211,12 @@ async function onDelete() {
 }
 
 if (typeof document !== 'undefined' && summary) {
+  onLanguageChange(renderEvents);
+  await initLanguages();
   if (!id || !token) {
-    showError('This status link is incomplete. Copy the whole link, including the part after #.');
+    showError('status.errors.incomplete');
   } else {
-    refreshButton.addEventListener('click', load);
+    refreshButton.addEventListener('click', () => load({ announce: true }));
     downloadButton.addEventListener('click', onDownload);
     deleteButton.addEventListener('click', onDelete);
     load();

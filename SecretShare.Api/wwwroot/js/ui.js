@@ -1,21 +1,30 @@
-// Small DOM and text helpers shared by create.js and view.js. Importable in Node (document is only used
-// inside functions). Both pages have #status (role="status", aria-live="polite") and #error
-// (role="alert"); both regions collapse while empty (CSS :empty).
+// Small DOM and text helpers shared by the pages. Importable in Node (document is only used inside functions).
+// Every page has #status (role="status", aria-live="polite") and #error (role="alert"); both regions collapse while
+// empty (CSS :empty). Texts come from the catalogues through i18n.js.
+import { currentLanguage, formatNumber, setText, t } from './i18n.js';
 
 /** document.getElementById shorthand. */
 export const $ = (id) => document.getElementById(id);
 
-/** Sets the polite status message (empty string clears it). */
-export function setStatus(text) {
-  const el = $('status');
-  if (el) el.textContent = text || '';
+/**
+ * A message for setText: a function is kept as it is; a catalogue key becomes () => t(key, options); anything falsy
+ * clears the element.
+ */
+function message(keyOrRender, options) {
+  if (!keyOrRender) return null;
+  return typeof keyOrRender === 'function' ? keyOrRender : () => t(keyOrRender, options);
 }
 
-/** Shows an error in the role="alert" region and clears the status. */
-export function showError(text) {
-  const el = $('error');
-  if (el) el.textContent = text || '';
-  if (text) setStatus('');
+/** Sets the polite status message: a catalogue key (with options) or a function returning the text; '' clears it. */
+export function setStatus(keyOrRender, options) {
+  setText($('status'), message(keyOrRender, options));
+}
+
+/** Shows an error in the role="alert" region and clears the status; same arguments as setStatus. */
+export function showError(keyOrRender, options) {
+  const render = message(keyOrRender, options);
+  setText($('error'), render);
+  if (render) setStatus('');
 }
 
 export function clearError() {
@@ -23,21 +32,18 @@ export function clearError() {
 }
 
 /**
- * Marks a button as busy: disabled, aria-busy="true", label swapped for `busyLabel`; restores it when
- * busy is false. The busy spinner is drawn by CSS from [aria-busy="true"].
+ * Marks a button as busy: disabled, aria-busy="true", label set to the catalogue text `busyKey`; when busy is false
+ * its own label (data-i18n) comes back. The busy spinner is drawn by CSS from [aria-busy="true"].
  */
-export function setBusy(button, busy, busyLabel) {
+export function setBusy(button, busy, busyKey) {
   if (!button) return;
   if (busy) {
-    if (button.dataset.label === undefined) button.dataset.label = button.textContent;
-    if (busyLabel) button.textContent = busyLabel;
+    if (busyKey) setText(button, () => t(busyKey));
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
   } else {
-    if (button.dataset.label !== undefined) {
-      button.textContent = button.dataset.label;
-      delete button.dataset.label;
-    }
+    setText(button, null);
+    button.textContent = t(button.dataset.i18n);
     button.disabled = false;
     button.removeAttribute('aria-busy');
   }
@@ -79,49 +85,67 @@ export async function copyFromField(field) {
   return 'selected';
 }
 
-/** Wires a copy button to a read-only field and reports the outcome in #status. */
+/** Wires a copy button to a read-only field and reports the outcome in #status; `what` is a catalogue key (copy.*). */
 export function wireCopyButton(button, field, what) {
   button.addEventListener('click', async () => {
     const outcome = await copyFromField(field);
-    setStatus(outcome === 'copied'
-      ? `${what} copied to the clipboard.`
-      : `${what} selected: press Ctrl+C (or Cmd+C) to copy it.`);
+    setStatus(outcome === 'copied' ? `copy.${what}.copied` : `copy.${what}.selected`);
   });
 }
 
-/** "in 3 days", "in 5 hours", "in 12 minutes", "in less than a minute", "expired". */
-export function formatRelative(date, now = Date.now(), locale = undefined) {
+/** "in 3 days", "in 5 hours", "in 12 minutes", "in less than a minute", "expired", in the page's language. */
+export function formatRelative(date, now = Date.now()) {
   const seconds = Math.round((new Date(date).getTime() - now) / 1000);
   if (!Number.isFinite(seconds)) return '';
-  if (seconds <= 0) return 'expired';
-  if (seconds < 60) return 'in less than a minute';
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  if (seconds <= 0) return t('time.expired');
+  if (seconds < 60) return t('time.lessThanAMinute');
+  const rtf = new Intl.RelativeTimeFormat(currentLanguage(), { numeric: 'always' });
   // days from 2 days on (36 hours reads "in 36 hours"), hours from about one hour on
   if (seconds >= 2 * 86400) return rtf.format(Math.round(seconds / 86400), 'day');
   if (seconds >= 3570) return rtf.format(Math.round(seconds / 3600), 'hour');
   return rtf.format(Math.round(seconds / 60), 'minute');
 }
 
-/** Local date and time, e.g. "12 Mar 2030, 14:05" in the browser's locale. */
-export function formatLocal(date, locale = undefined) {
+/** Local date and time, e.g. "12 Mar 2030, 14:05", in the page's language. */
+export function formatLocal(date) {
   const d = new Date(date);
   if (Number.isNaN(d.getTime())) return String(date);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 /** "Expires 12 Mar 2030, 14:05 (in 23 hours)." */
-export function formatExpiry(date, now = Date.now(), locale = undefined) {
-  const relative = formatRelative(date, now, locale);
-  return `Expires ${formatLocal(date, locale)}${relative ? ` (${relative})` : ''}.`;
+export function formatExpiry(date, now = Date.now()) {
+  const relative = formatRelative(date, now);
+  return relative
+    ? t('time.expiresRelative', { date: formatLocal(date), relative })
+    : t('time.expires', { date: formatLocal(date) });
 }
 
-/** "1 view left", "3 views left", or "Unlimited views until it expires" for null. */
+/** "1 view left", "3 views left", or "Unlimited views until it expires." for null. */
 export function formatViewsLeft(viewsRemaining) {
-  if (viewsRemaining === null || viewsRemaining === undefined) return 'Unlimited views until it expires';
-  return `${viewsRemaining} view${viewsRemaining === 1 ? '' : 's'} left`;
+  if (viewsRemaining === null || viewsRemaining === undefined) return t('views.unlimited');
+  return t('views.left', { count: viewsRemaining });
 }
 
-/** "N attempts left" with the right plural. */
+/** "N attempts left." with the right plural. */
 export function formatAttempts(n) {
-  return `${n} attempt${n === 1 ? '' : 's'} left`;
+  return t('views.attemptsLeft', { count: n });
+}
+
+/** A number of hours or days as Intl names it ("1 hour", "7 days"), for the expiry and extension choices. */
+export function formatDuration(seconds) {
+  const [value, unit] = seconds % 86400 === 0 ? [seconds / 86400, 'day'] : [seconds / 3600, 'hour'];
+  return formatNumber(value, { style: 'unit', unit, unitDisplay: 'long' });
+}
+
+/** Names every <option data-duration="SECONDS"> under root by formatDuration. */
+export function translateDurations(root = document) {
+  for (const option of root.querySelectorAll('option[data-duration]')) {
+    setText(option, () => formatDuration(Number(option.dataset.duration)));
+  }
+}
+
+/** "a, b and c" in the page's language. */
+export function formatList(items) {
+  return new Intl.ListFormat(currentLanguage(), { style: 'long', type: 'conjunction' }).format(items);
 }

@@ -26,10 +26,11 @@ import { downloadFile, fileListItem, safeFileName } from './files.js';
 import { getSecret, revealSecret, extendSecret, deleteSecret, describeError, ApiError } from './api.js';
 import {
   $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton,
-  formatExpiry, formatViewsLeft, formatAttempts,
+  formatExpiry, formatViewsLeft, formatAttempts, translateDurations,
 } from './ui.js';
+import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
-const GONE = 'This secret does not exist, has expired or has already been viewed.';
+const GONE = 'errors.notFound';
 
 const details = $('details');
 const meta = $('meta');
@@ -68,6 +69,7 @@ const state = {
   revealed: false,
 };
 
+/** A problem with what the user typed; its message is a catalogue key. */
 class InputError extends Error {}
 
 // ---------- key material ----------
@@ -77,10 +79,10 @@ async function getKeys() {
   const protectedByPassphrase = state.info?.passphraseProtected;
   const pass = protectedByPassphrase ? passphrase.value : '';
   if (protectedByPassphrase && pass === '') {
-    throw new InputError('Enter the passphrase first.');
+    throw new InputError('view.errors.passphraseMissing');
   }
   if (state.derived && state.derived.passphrase === pass) return state.derived.keys;
-  if (protectedByPassphrase) setStatus('Deriving key…');
+  if (protectedByPassphrase) setStatus('busy.deriving');
   const keys = await deriveKeys(state.linkKey, protectedByPassphrase ? pass : undefined);
   state.derived = { passphrase: pass, keys };
   return keys;
@@ -89,28 +91,30 @@ async function getKeys() {
 // ---------- rendering ----------
 
 function describeInfo(info) {
-  const views = info.viewsRemaining === null || info.viewsRemaining === undefined
-    ? 'Unlimited views until it expires.'
-    : `${formatViewsLeft(info.viewsRemaining)}.`;
-  const pass = info.passphraseProtected ? ' Protected by a passphrase.' : '';
-  return `${formatExpiry(info.expiresAt)} ${views}${pass}`;
+  return [formatExpiry(info.expiresAt), formatViewsLeft(info.viewsRemaining), info.passphraseProtected ? t('view.protected') : '']
+    .filter(Boolean).join(' ');
+}
+
+/** "3 views left. Expires …", after a reveal or an extension. */
+function describeViewsLeft(info) {
+  return `${formatViewsLeft(info.viewsRemaining)} ${formatExpiry(info.expiresAt)}`;
 }
 
 function render() {
   const info = state.info;
   if (!info || state.gone) return;
-  meta.textContent = describeInfo(info);
+  setText(meta, () => describeInfo(info));
   // after a reveal, #views-left carries the same facts; #meta stays up to date while hidden
   show(details, !state.revealed);
   show(revealForm, !state.revealed);
   show(passphraseGroup, info.passphraseProtected && !state.revealed);
   passphrase.required = Boolean(info.passphraseProtected);
   if (info.viewsRemaining === 1) {
-    revealHint.textContent = 'This is the last view: after you reveal it, the secret is deleted.';
+    setText(revealHint, () => t('view.hintLastView'));
   } else if (info.viewsRemaining === null || info.viewsRemaining === undefined) {
-    revealHint.textContent = 'The secret can be revealed any number of times until it expires.';
+    setText(revealHint, () => t('view.hintUnlimited'));
   } else {
-    revealHint.textContent = 'Revealing uses one of the remaining views.';
+    setText(revealHint, () => t('view.hintUsesView'));
   }
   show(extendPanel, Boolean(info.extendable));
   show(addViewsGroup, info.maxViews !== null && info.maxViews !== undefined);
@@ -129,19 +133,28 @@ function markGone(message, { keepRevealed = true } = {}) {
 
 /** Lists the received files with a download button each; the text field is hidden for a files-only secret. */
 function showFiles(files, text) {
-  revealedFiles.replaceChildren(...files.map((file) => {
+  receivedFiles = files;
+  renderFiles();
+  show(revealedFilesGroup, files.length > 0);
+  show(revealedTextGroup, text !== '' || files.length === 0);
+}
+
+/** The received files, drawn again when the language changes. */
+let receivedFiles = [];
+
+function renderFiles() {
+  revealedFiles.replaceChildren(...receivedFiles.map((file) => {
     const name = safeFileName(file.name);
     return fileListItem(name, file.bytes.length, {
-      label: 'Download',
+      label: t('view.download'),
+      namedLabel: t('view.downloadNamed', { name }),
       className: 'primary download-file',
       onClick: () => {
         downloadFile({ name, bytes: file.bytes });
-        setStatus(`Download of ${name} started.`);
+        setStatus('view.downloadStarted', { name });
       },
     });
   }));
-  show(revealedFilesGroup, files.length > 0);
-  show(revealedTextGroup, text !== '' || files.length === 0);
 }
 
 function closeConfirm(focusBack) {
@@ -161,18 +174,18 @@ function handleFailure(error, action) {
     return null;
   }
   if (error instanceof ApiError && error.status === 403 && error.code === 'not_extendable') {
-    showError('This secret cannot be extended: its creator did not allow it.');
+    showError('view.errors.notExtendable');
     return null;
   }
   if (error instanceof ApiError && error.status === 403) {
     state.derived = null;
     const n = error.attemptsRemaining;
-    const what = state.info?.passphraseProtected ? 'Wrong passphrase.' : 'The key in this link is wrong.';
+    const what = state.info?.passphraseProtected ? 'view.errors.wrongPassphrase' : 'view.errors.wrongKey';
     if (n === 0) {
-      markGone(`${what} Too many wrong attempts: the secret has been deleted.`);
+      markGone(() => `${t(what)} ${t('view.errors.burnedByAttempts')}`);
       return null;
     }
-    showError(typeof n === 'number' ? `${what} ${formatAttempts(n)}.` : what);
+    showError(() => (typeof n === 'number' ? `${t(what)} ${formatAttempts(n)}` : t(what)));
     if (state.info?.passphraseProtected && !state.revealed) {
       passphrase.setAttribute('aria-invalid', 'true');
       return passphrase;
@@ -180,10 +193,10 @@ function handleFailure(error, action) {
     return null;
   }
   if (error instanceof DecryptionError) {
-    showError(`The secret could not be decrypted. ${error.message}`);
+    showError('view.errors.undecryptable');
     return null;
   }
-  showError(`Could not ${action}. ${describeError(error)}`);
+  showError(() => t(action, { reason: describeError(error) }));
   return null;
 }
 
@@ -193,13 +206,13 @@ async function onReveal(event) {
   event.preventDefault();
   if (state.gone) return;
   clearError();
-  setBusy(revealButton, true, state.info?.passphraseProtected ? 'Deriving key…' : 'Revealing…');
+  setBusy(revealButton, true, state.info?.passphraseProtected ? 'busy.deriving' : 'busy.revealing');
   passphrase.disabled = true;
   let focusTarget = revealButton;
   try {
     const keys = await getKeys();
-    setBusy(revealButton, true, 'Revealing…');
-    setStatus('Revealing…');
+    setBusy(revealButton, true, 'busy.revealing');
+    setStatus('busy.revealing');
     const response = await revealSecret(state.id, keys.accessTokenText);
     state.confirmedKeys = keys;
     state.revealed = true;
@@ -208,27 +221,27 @@ async function onReveal(event) {
     try {
       envelope = await decryptSecret(keys, response.ciphertext);
     } catch (error) {
-      if (response.burned) markGone('The secret could not be decrypted, and it has now been deleted.');
+      if (response.burned) markGone('view.errors.undecryptableBurned');
       throw error;
     }
     revealedText.value = envelope.text;
     showFiles(envelopeFiles(envelope), envelope.text);
     passphrase.value = '';
     if (response.burned) {
-      viewsLeft.textContent = 'This was the last view; the secret is now deleted.';
+      setText(viewsLeft, () => t('view.lastViewTaken'));
       state.gone = true;
       show(details, false);
       show(extendPanel, false);
       show(deletePanel, false);
     } else {
-      viewsLeft.textContent = `${formatViewsLeft(response.viewsRemaining)}. ${formatExpiry(response.expiresAt)}`;
+      setText(viewsLeft, () => describeViewsLeft(response));
       render();
     }
     show(revealed, true);
-    setStatus(response.burned ? 'Secret revealed. It has now been deleted from the server.' : 'Secret revealed.');
+    setStatus(response.burned ? 'view.revealedBurned' : 'view.revealed');
     focusTarget = revealedHeading;
   } catch (error) {
-    const field = handleFailure(error, 'reveal the secret');
+    const field = handleFailure(error, 'view.errors.revealFailed');
     if (field) focusTarget = field;
     else if (state.gone) focusTarget = null;
     if (!(error instanceof InputError)) setStatus('');
@@ -252,32 +265,34 @@ async function onExtend(event) {
     views = Number(text);
     if (!/^\d+$/.test(text) || views > 100) {
       addViews.setAttribute('aria-invalid', 'true');
-      showError('Extra views must be a whole number from 0 to 100.');
+      showError('view.errors.addViews');
       addViews.focus();
       return;
     }
     addViews.removeAttribute('aria-invalid');
   }
   if (seconds === 0 && views === 0) {
-    showError('Choose extra time or extra views.');
+    showError('view.errors.nothingToAdd');
     addSeconds.focus();
     return;
   }
-  setBusy(extendButton, true, 'Extending…');
+  setBusy(extendButton, true, 'busy.extending');
   let focusTarget = extendButton;
   try {
     const keys = await getKeys();
-    setStatus('Extending…');
+    setStatus('busy.extending');
     const info = await extendSecret(state.id, keys.accessTokenText, { addSeconds: seconds, addViews: views });
     state.info = { ...state.info, ...info };
     render();
     if (state.revealed) {
-      viewsLeft.textContent = `${formatViewsLeft(state.info.viewsRemaining)}. ${formatExpiry(state.info.expiresAt)}`;
+      const info = state.info;
+      setText(viewsLeft, () => describeViewsLeft(info));
     }
     addViews.value = '0';
-    setStatus(`Extended. ${describeInfo(state.info)}`);
+    const extended = state.info;
+    setStatus(() => t('view.extended', { info: describeInfo(extended) }));
   } catch (error) {
-    const field = handleFailure(error, 'extend the secret');
+    const field = handleFailure(error, 'view.errors.extendFailed');
     focusTarget = field || (state.gone ? null : extendButton);
     if (!(error instanceof InputError)) setStatus('');
   } finally {
@@ -296,21 +311,21 @@ function onDeleteNow() {
 async function onConfirmDelete() {
   if (state.gone) return;
   clearError();
-  setBusy(confirmDelete, true, 'Deleting…');
+  setBusy(confirmDelete, true, 'busy.deleting');
   cancelDelete.disabled = true;
   let focusTarget = null;
   try {
     const keys = await getKeys();
-    setStatus('Deleting…');
+    setStatus('busy.deleting');
     await deleteSecret(state.id, keys.accessTokenText);
     state.gone = true;
     show(details, false);
     show(extendPanel, false);
     show(deletePanel, false);
-    setStatus('The secret has been deleted. Nobody can open the link any more.');
+    setStatus('view.deleted');
     focusTarget = document.querySelector('.back a');
   } catch (error) {
-    const field = handleFailure(error, 'delete the secret');
+    const field = handleFailure(error, 'view.errors.deleteFailed');
     if (!(error instanceof InputError)) setStatus('');
     focusTarget = field || (state.gone ? null : confirmDelete);
     if (field) closeConfirm(false);
@@ -326,24 +341,22 @@ async function onConfirmDelete() {
 async function load() {
   state.id = parseSecretPath(location.pathname);
   if (!state.id) {
-    showError('This link is not valid. Check that you copied all of it.');
+    showError('view.errors.invalidLink');
     return;
   }
   const hash = location.hash.replace(/^#/, '');
   state.linkKey = parseLinkKey(hash);
   if (!state.linkKey) {
-    showError(hash === ''
-      ? 'This link is incomplete: the key after # is missing. Ask the sender for the complete link.'
-      : 'The key in this link is damaged. Check that you copied the whole link, including the part after #.');
+    showError(hash === '' ? 'view.errors.keyMissing' : 'view.errors.keyDamaged');
     return;
   }
   // Read once: the key leaves the address bar and the session history (screen shares, synced history, copied URLs).
   history.replaceState(null, '', location.pathname + location.search);
   if (!globalThis.crypto?.subtle) {
-    showError('This browser cannot decrypt here: open the link over HTTPS in an up-to-date browser.');
+    showError('view.errors.noCrypto');
     return;
   }
-  setStatus('Loading…');
+  setStatus('busy.loading');
   try {
     state.info = await getSecret(state.id);
     setStatus('');
@@ -351,7 +364,7 @@ async function load() {
   } catch (error) {
     setStatus('');
     if (error instanceof ApiError && error.status === 404) markGone(GONE);
-    else showError(`Could not load the secret. ${describeError(error)} Reload the page to try again.`);
+    else showError(() => t('view.errors.loadFailed', { reason: describeError(error) }));
   }
 }
 
@@ -368,6 +381,9 @@ showPassphrase.addEventListener('change', () => {
 });
 passphrase.addEventListener('input', () => passphrase.removeAttribute('aria-invalid'));
 addEventListener('hashchange', () => location.reload());
-wireCopyButton($('copy-secret'), revealedText, 'Secret');
+wireCopyButton($('copy-secret'), revealedText, 'secret');
+onLanguageChange(renderFiles);
 
+await initLanguages();
+translateDurations();
 load();
