@@ -167,7 +167,10 @@ start_api() {
   API_PORT=$($TOOL port)
   API="http://127.0.0.1:$API_PORT"
   log "API (Release) on $API, backend $backend"
-  local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1 ${API_ENV[@]+"${API_ENV[@]}"})
+  # Production needs an audit key (docs/design.md, "Audit keys"): one per run, as a secret store would hand it over.
+  local env=(ASPNETCORE_URLS="$API" SecretShare__RateLimiting__Enabled=false DOTNET_CLI_TELEMETRY_OPTOUT=1
+    SecretShare__Audit__CurrentKeyId=bench SecretShare__Audit__Keys__bench="$(head -c 32 /dev/urandom | base64)"
+    ${API_ENV[@]+"${API_ENV[@]}"})
   local query=${BENCH_PG_QUERY:-} line
   for line in ${VARIANT_ENV[@]+"${VARIANT_ENV[@]}"}; do
     if [[ $line == BENCH_PG_QUERY=* ]]; then query=${line#*=}; else env+=("$line"); fi

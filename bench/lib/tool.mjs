@@ -52,6 +52,8 @@ switch (command) {
       genesis: hex(Buffer.alloc(32)), // EventChain.Genesis
       chash: hex(randomBytes(32)), // a 'created' event's hash, which the API computes
       retention: 'P7D', // StorageOptions.EventRetention's default, 7 days, in a form without spaces
+      keyid: 'bench', // the audit key id the API hands each transaction (PostgresAuditKeys)
+      pads: 'bench:' + randomBytes(128).toString('hex'), // one secret's HMAC pads, which the API computes per secret
     };
     console.log(Object.entries(vars).map(([k, v]) => `-D ${k}=${v}`).join(' '));
     break;
