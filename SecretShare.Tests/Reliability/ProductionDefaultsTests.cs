@@ -113,9 +113,19 @@ public sealed class PostgresProductionDefaultsTests : ProductionDefaultsTests
 [Trait("Backend", "DynamoDb")]
 public sealed class DynamoDbProductionDefaultsTests : ProductionDefaultsTests
 {
-    protected override async Task<Dictionary<string, string?>> BackendAsync() => new()
+    // Production: the tables must exist (as deploy/ creates them) and credentials come from the standard chain.
+    protected override async Task<Dictionary<string, string?>> BackendAsync()
     {
-        [EnvironmentVariables.DynamoDbTable] = $"logging-{Guid.NewGuid():N}",
-        [EnvironmentVariables.DynamoDbEndpoint] = (await TestServers.DynamoDb).Endpoint,
-    };
+        var table = $"logging-{Guid.NewGuid():N}";
+        var endpoint = (await TestServers.DynamoDb).Endpoint;
+        await DynamoDbLocalServer.CreateTablesAsync(endpoint, table);
+        return new()
+        {
+            [EnvironmentVariables.DynamoDbTable] = table,
+            [EnvironmentVariables.DynamoDbEndpoint] = endpoint,
+            [EnvironmentVariables.AwsRegion] = "us-east-1",
+            [EnvironmentVariables.AwsAccessKeyId] = "local",
+            [EnvironmentVariables.AwsSecretAccessKey] = "local",
+        };
+    }
 }

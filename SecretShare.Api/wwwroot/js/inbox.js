@@ -10,8 +10,16 @@ import { envelopeFiles } from './protocol.js';
 import { answerKeys, openAnswer, parseInboxFragment, parseRequestPath } from './request-protocol.js';
 import { describeError, getInbox, revealSecret, ApiError } from './api.js';
 import { downloadFile, fileListItem } from './files.js';
-import { $, setStatus, showError, clearError, setBusy, show, formatLocal } from './ui.js';
+import { $, clearError, setBusy, show, formatLocal, setStatus as setStatusOf, showError as showErrorOf } from './ui.js';
 import { TEXT, applyText } from './request-text.js';
+import { initLanguages } from './i18n.js';
+
+// This page's texts are English sentences from request-text.js, not catalogue keys: shown as they are. The shared
+// helpers (error descriptions, file sizes, dates) still speak through the catalogues, so they are loaded first.
+const literal = (text) => (text ? () => text : '');
+const setStatus = (text) => setStatusOf(literal(text));
+const showError = (text) => showErrorOf(literal(text));
+await initLanguages();
 
 applyText();
 
@@ -41,7 +49,9 @@ async function reveal(answer, number, item, button) {
     text.setAttribute('aria-label', TEXT.answerText(number));
     const files = element('ul', 'file-list');
     for (const file of envelopeFiles(envelope)) {
-      files.append(fileListItem(file.name, file.bytes.length, { label: TEXT.downloadButton, className: 'secondary', onClick: () => downloadFile(file) }));
+      files.append(fileListItem(file.name, file.bytes.length, {
+        label: TEXT.downloadButton, namedLabel: `${TEXT.downloadButton} ${file.name}`, className: 'secondary', onClick: () => downloadFile(file),
+      }));
     }
     button.remove();
     item.append(text, files, element('p', 'meta', revealed.burned ? TEXT.lastView : TEXT.viewsLeft(revealed.viewsRemaining)));

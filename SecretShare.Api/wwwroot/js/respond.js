@@ -9,8 +9,16 @@ import { DecryptionError, encodeFile, envelopeSize, filesJsonSize, PAYLOAD_OVERH
 import { KeyMismatchError, fingerprint, parseFingerprint, parseRequestPath, sealAnswer } from './request-protocol.js';
 import { answerRequest, describeError, getRequest, ApiError } from './api.js';
 import { fileListItem, formatBytes, payloadBudget, readAttachment } from './files.js';
-import { $, setStatus, showError, clearError, setBusy, show, focusElement, formatLocal } from './ui.js';
+import { $, clearError, setBusy, show, focusElement, formatLocal, setStatus as setStatusOf, showError as showErrorOf } from './ui.js';
 import { TEXT, applyText } from './request-text.js';
+import { initLanguages } from './i18n.js';
+
+// This page's texts are English sentences from request-text.js, not catalogue keys: shown as they are. The shared
+// helpers (error descriptions, file sizes, dates) still speak through the catalogues, so they are loaded first.
+const literal = (text) => (text ? () => text : '');
+const setStatus = (text) => setStatusOf(literal(text));
+const showError = (text) => showErrorOf(literal(text));
+await initLanguages();
 
 applyText();
 
@@ -35,6 +43,7 @@ function renderFiles() {
   const list = $('file-list');
   list.replaceChildren(...attachments.map((attachment, index) => fileListItem(attachment.name, attachment.size, {
     label: TEXT.removeFile,
+    namedLabel: `${TEXT.removeFile} ${attachment.name}`,
     className: 'secondary',
     onClick: () => {
       attachments.splice(index, 1);
