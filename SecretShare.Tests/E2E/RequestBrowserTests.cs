@@ -124,6 +124,8 @@ public sealed partial class BrowserTests
 
         var sender = await NewPageAsync(width: 360, height: 740);
         await sender.GotoAsync(fillIn);
+        // The form appears once the page has checked the request's key: a person starts typing then, and so does this.
+        await Expect(sender.Locator("#send")).ToBeVisibleAsync();
         await sender.Locator("#secret").FocusAsync();
         await sender.Keyboard.TypeAsync("by keyboard");
         await sender.Keyboard.PressAsync("Tab");
@@ -135,6 +137,7 @@ public sealed partial class BrowserTests
 
         var requester = await NewPageAsync(width: 360, height: 740);
         await requester.GotoAsync(inbox);
+        await Expect(requester.Locator("#answer-list button.reveal")).ToBeVisibleAsync();
         await requester.Locator("#answer-list button.reveal").FocusAsync();
         await requester.Keyboard.PressAsync("Enter");
         await Expect(requester.Locator("#answer-list textarea.answer-text")).ToBeFocusedAsync();
