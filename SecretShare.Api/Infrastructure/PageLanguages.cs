@@ -48,8 +48,16 @@ public sealed partial class PageLanguages
     public IReadOnlyList<Language> Languages => languages;
 
     /// <summary>Reads languages.json; a missing or broken list (a broken deployment) stops the start with one line.</summary>
-    public static PageLanguages Load(string webRoot)
+    public static PageLanguages Load(string? webRoot)
     {
+        if (webRoot is null)
+        {
+            // ASP.NET Core leaves WebRootPath unset when there is no wwwroot folder: a build output run outside
+            // Development, say, instead of a published application.
+            throw new StartupConfigurationException(
+                "The web UI's files are missing: no wwwroot folder beside the application (deploy the output of 'dotnet publish').");
+        }
+
         var path = Path.Combine(webRoot, "locales", "languages.json");
         Language[]? languages;
         try

@@ -25,6 +25,10 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     [EnvironmentVariables.DynamoDbTable] = options.Table,
     [EnvironmentVariables.DynamoDbEndpoint] = options.Endpoint,
     [EnvironmentVariables.AwsRegion] = "us-east-1",
+
+    // The events are keyed as the API keys them (docs/design.md, "Audit keys"): one key for this run.
+    ["SecretShare:Audit:CurrentKeyId"] = "bench",
+    ["SecretShare:Audit:Keys:bench"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
 });
 builder.AddSecretStorage();
 using var host = builder.Build();
