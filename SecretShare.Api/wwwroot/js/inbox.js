@@ -10,15 +10,11 @@ import { envelopeFiles } from './protocol.js';
 import { answerKeys, openAnswer, parseInboxFragment, parseRequestPath } from './request-protocol.js';
 import { describeError, getInbox, revealSecret, ApiError } from './api.js';
 import { downloadFile, fileListItem } from './files.js';
-import { $, clearError, setBusy, show, formatLocal, setStatus as setStatusOf, showError as showErrorOf } from './ui.js';
-import { TEXT, applyText } from './request-text.js';
+import { $, clearError, setBusy, show, formatLocal } from './ui.js';
+import { TEXT, applyText, setStatus, showError } from './request-text.js';
 import { initLanguages } from './i18n.js';
 
-// This page's texts are English sentences from request-text.js, not catalogue keys: shown as they are. The shared
-// helpers (error descriptions, file sizes, dates) still speak through the catalogues, so they are loaded first.
-const literal = (text) => (text ? () => text : '');
-const setStatus = (text) => setStatusOf(literal(text));
-const showError = (text) => showErrorOf(literal(text));
+// The shared helpers (error descriptions, file sizes, dates) speak through the catalogues: load them first.
 await initLanguages();
 
 applyText();

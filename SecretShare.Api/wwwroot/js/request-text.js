@@ -1,6 +1,14 @@
 // Every user-visible string of the request pages (request.html, respond.html, inbox.html), in one object so that it
 // moves into the translation catalogues as it is. Elements name their string with data-text="key" (textContent) or
 // data-label="key" (aria-label); scripts use TEXT directly. Functions take the values they insert.
+import { setStatus as setStatusKey, showError as showErrorKey } from './ui.js';
+
+// The shared status and error regions take catalogue keys; these pages' texts are English sentences from TEXT, shown
+// as they are until they move into the catalogues.
+const literal = (text) => (text ? () => text : '');
+export const setStatus = (text) => setStatusKey(literal(text));
+export const showError = (text) => showErrorKey(literal(text));
+
 export const TEXT = {
   // request.html
   requestTitle: 'SecretShare: ask for a secret',

@@ -8,15 +8,11 @@
 import { base64urlEncode } from './protocol.js';
 import { fingerprint, formatFillInLink, formatInboxLink, generateKeyPair, publicKeyOf } from './request-protocol.js';
 import { createRequest, describeError } from './api.js';
-import { $, clearError, setBusy, show, focusElement, copyFromField, setStatus as setStatusOf, showError as showErrorOf } from './ui.js';
-import { TEXT, applyText } from './request-text.js';
+import { $, clearError, setBusy, show, focusElement, copyFromField } from './ui.js';
+import { TEXT, applyText, setStatus, showError } from './request-text.js';
 import { initLanguages } from './i18n.js';
 
-// This page's texts are English sentences from request-text.js, not catalogue keys: shown as they are. The shared
-// helpers (error descriptions, file sizes, dates) still speak through the catalogues, so they are loaded first.
-const literal = (text) => (text ? () => text : '');
-const setStatus = (text) => setStatusOf(literal(text));
-const showError = (text) => showErrorOf(literal(text));
+// The shared helpers (error descriptions, file sizes, dates) speak through the catalogues: load them first.
 await initLanguages();
 
 applyText();

@@ -9,15 +9,11 @@ import { DecryptionError, encodeFile, envelopeSize, filesJsonSize, PAYLOAD_OVERH
 import { KeyMismatchError, fingerprint, parseFingerprint, parseRequestPath, sealAnswer } from './request-protocol.js';
 import { answerRequest, describeError, getRequest, ApiError } from './api.js';
 import { fileListItem, formatBytes, payloadBudget, readAttachment } from './files.js';
-import { $, clearError, setBusy, show, focusElement, formatLocal, setStatus as setStatusOf, showError as showErrorOf } from './ui.js';
-import { TEXT, applyText } from './request-text.js';
+import { $, clearError, setBusy, show, focusElement, formatLocal } from './ui.js';
+import { TEXT, applyText, setStatus, showError } from './request-text.js';
 import { initLanguages } from './i18n.js';
 
-// This page's texts are English sentences from request-text.js, not catalogue keys: shown as they are. The shared
-// helpers (error descriptions, file sizes, dates) still speak through the catalogues, so they are loaded first.
-const literal = (text) => (text ? () => text : '');
-const setStatus = (text) => setStatusOf(literal(text));
-const showError = (text) => showErrorOf(literal(text));
+// The shared helpers (error descriptions, file sizes, dates) speak through the catalogues: load them first.
 await initLanguages();
 
 applyText();
