@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SecretShare.AppHost.Tests;
 
@@ -42,6 +43,28 @@ public abstract class AppHostFixture(string backend) : IAsyncLifetime
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The resource's log lines so far (all instances), for a failure message.</summary>
+    public async Task<string> RecentLogAsync(string resourceName, int lines = 40)
+    {
+        var log = new List<string>();
+        var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
+        using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(read.Token))
+            {
+                log.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The watch never ends on its own: the backlog arrives first, then it waits for new lines.
+        }
+
+        return string.Join('\n', log.TakeLast(lines));
     }
 
     /// <summary>

@@ -28,7 +28,18 @@ public abstract class DatabaseRestartTests<TFixture>(TFixture fixture, string da
 
         using var recovery = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         recovery.CancelAfter(RecoveryTimeout);
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(databaseResource, recovery.Token);
+        // Waits through the stopped instance's Exited state, which the notifications may still show when the command
+        // returns; a database that never comes back fails the test with its own log.
+        try
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(
+                databaseResource, WaitBehavior.WaitOnResourceUnavailable, recovery.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"'{databaseResource}' was not healthy {RecoveryTimeout} after its restart. Its log:\n"
+                + await fixture.RecentLogAsync(databaseResource));
+        }
         // Both replicas serve again (the proxy alternates between them), having answered at most 503s meanwhile.
         var after = await ApiCalls.CreateWhenServingAsync(client, consecutive: 4, recovery.Token);
 

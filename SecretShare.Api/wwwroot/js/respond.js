@@ -30,6 +30,8 @@ function budget() {
 }
 
 function renderBudget() {
+  // Files can be picked before the request (and so its size limit) has loaded.
+  if (!request) return;
   const { remaining, over } = budget();
   $('budget').textContent = over > 0 ? TEXT.overLimit(formatBytes(over)) : TEXT.budget(formatBytes(remaining));
   $('send').disabled = over > 0;
@@ -71,7 +73,7 @@ async function load() {
   renderBudget();
 }
 
-$('secret').addEventListener('input', () => request && renderBudget());
+$('secret').addEventListener('input', renderBudget);
 
 $('files').addEventListener('change', async (event) => {
   for (const file of event.target.files) {
