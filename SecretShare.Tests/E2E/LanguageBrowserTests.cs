@@ -33,7 +33,7 @@ public sealed partial class BrowserTests
     public async Task Accept_Language_picks_the_language_the_server_writes_into_the_page(
         string acceptLanguage, string lang, string dir, string heading)
     {
-        foreach (var path in new[] { "/", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/m/AAAAAAAAAAAAAAAAAAAAAA" })
+        foreach (var path in new[] { "/", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/status/AAAAAAAAAAAAAAAAAAAAAA" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             if (acceptLanguage != "")
@@ -227,7 +227,7 @@ public sealed partial class BrowserTests
         await AssertAccessibleAsync(gone, "view, not found");
 
         var unknownStatus = await NewPageAsync();
-        await unknownStatus.GotoAsync($"/m/{new string('A', 22)}#{created.Link.KeyText}");
+        await unknownStatus.GotoAsync($"/status/{new string('A', 22)}#{created.Link.KeyText}");
         await Expect(unknownStatus.Locator("#error")).Not.ToBeEmptyAsync();
         await AssertAccessibleAsync(unknownStatus, "status, not found");
         if (language == "ar")
