@@ -150,7 +150,7 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
         var status = await NewPageAsync();
         await status.GotoAsync(statusLink);
         await Expect(status.Locator("#event-list li")).ToHaveCountAsync(2);
-        Assert.Equal($"{fixture.Origin}/m/{created.Link.Id}", status.Url);
+        Assert.Equal($"{fixture.Origin}/status/{created.Link.Id}", status.Url);
         AssertCleanRun();
     }
 

@@ -34,7 +34,7 @@ public sealed partial class BrowserTests
         string acceptLanguage, string lang, string dir, string heading)
     {
         var id = new string('A', 22);
-        foreach (var path in new[] { "/", $"/s/{id}", $"/m/{id}", "/request", $"/r/{id}", $"/i/{id}" })
+        foreach (var path in new[] { "/", $"/s/{id}", $"/status/{id}", "/request", $"/r/{id}", $"/i/{id}" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             if (acceptLanguage != "")
@@ -230,7 +230,7 @@ public sealed partial class BrowserTests
         await AssertAccessibleAsync(gone, "view, not found");
 
         var unknownStatus = await NewPageAsync();
-        await unknownStatus.GotoAsync($"/m/{new string('A', 22)}#{created.Link.KeyText}");
+        await unknownStatus.GotoAsync($"/status/{new string('A', 22)}#{created.Link.KeyText}");
         await Expect(unknownStatus.Locator("#error")).Not.ToBeEmptyAsync();
         await AssertAccessibleAsync(unknownStatus, "status, not found");
         if (language == "ar")
