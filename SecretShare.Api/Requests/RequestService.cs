@@ -127,10 +127,10 @@ public sealed class RequestService(
         {
             // Nobody holds an answer's manage token: the hash it was stored with stands for it.
             if (await secrets.FindLiveAsync(answerId, now, cancellationToken) is { } answer
-                && (await secrets.DeleteAsync(new TokenAttempt(answerId, answer.ManageHash, now, Limits.MaxFailedAttempts), cancellationToken)).Outcome
-                    == SecretOutcome.Granted)
+                && await secrets.DeleteAsync(new TokenAttempt(answerId, answer.ManageHash, now, Limits.MaxFailedAttempts), cancellationToken)
+                    is { Outcome: SecretOutcome.Granted, Value: var by })
             {
-                metrics.Burned("deleted");
+                metrics.Deleted(by);
             }
         }
 

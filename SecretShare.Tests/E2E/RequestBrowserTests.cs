@@ -173,6 +173,7 @@ public sealed partial class BrowserTests
         await Expect(page).ToHaveTitleAsync("SecretShare: be om en hemmelighet");
         await Expect(page.Locator("#expires option:checked")).ToHaveTextAsync("1 døgn");
         await page.Locator("#create").ClickAsync();
+        await Expect(page.Locator("#result-heading")).ToBeFocusedAsync();
         await Expect(page.Locator("#result-heading")).ToHaveTextAsync("Forespørselen din er klar");
         var fillIn = await page.Locator("#fill-in-link").InputValueAsync();
         var inbox = await page.Locator("#inbox-link").InputValueAsync();
