@@ -126,7 +126,13 @@ public static class ApiExtensions
         app.MapPage("/", "index.html");
         app.MapPage("/index.html", "index.html");
         app.MapPage("/s/{id}", "view.html");
-        app.MapPage("/m/{id}", "status.html");
+        app.MapPage("/status/{id}", "status.html");
+
+        // Status links sent before the page was named after its feature. A redirect keeps the fragment (RFC 9110
+        // section 10.2.2), so the manage token reaches the page and never the server.
+        app.MapMethods("/m/{id}", [HttpMethods.Get, HttpMethods.Head], (string id, HttpContext context) =>
+                TypedResults.Redirect($"/status/{Uri.EscapeDataString(id)}{context.Request.QueryString}", permanent: true))
+            .ExcludeFromDescription();
         app.MapPage("/request", "request.html");
         app.MapPage("/r/{id}", "respond.html");
         app.MapPage("/i/{id}", "inbox.html");

@@ -89,7 +89,7 @@ internal static partial class CliOptions
         host,
         "status-link",
         StatusLinkEnvironmentVariable,
-        "The private status link printed by 'send' (…/m/{id}#{manageToken}), including the part after '#'.",
+        "The private status link printed by 'send' (…/status/{id}#{manageToken}), including the part after '#'.",
         StatusLink.Parse,
         required: false);
 

@@ -216,7 +216,7 @@ internal sealed record SendOutput(
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(SendOutput))]
-[JsonSerializable(typeof(SecretEvents))]
+[JsonSerializable(typeof(SecretStatus))]
 [JsonSerializable(typeof(RequestOutput))]
 [JsonSerializable(typeof(RequestInbox))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

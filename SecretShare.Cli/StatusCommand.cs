@@ -35,7 +35,7 @@ internal static class StatusCommand
                 : parse.GetValue(link) is { } statusLink
                     ? RunAsync(host, statusLink, parse.GetValue(server), parse.GetValue(json), cancellationToken)
                     : throw CliException.Usage(
-                        $"Give the status link printed by 'send' (…/m/{{id}}#{{manageToken}}), '-' to read it from standard input, set {CliOptions.StatusLinkEnvironmentVariable}, or give --verify FILE."),
+                        $"Give the status link printed by 'send' (…/status/{{id}}#{{manageToken}}), '-' to read it from standard input, set {CliOptions.StatusLinkEnvironmentVariable}, or give --verify FILE."),
             cancellationToken));
         return command;
     }
@@ -44,11 +44,11 @@ internal static class StatusCommand
     {
         using var http = CliApp.CreateHttpClient(host);
         var client = new SecretShareClient(http, CliApp.ResolveServer(host, server, link.BaseUrl));
-        SecretEvents receipt;
+        SecretStatus receipt;
         ReceiptKeySet keySet;
         try
         {
-            receipt = await client.GetEventsAsync(link.Id, link.ManageToken, cancellationToken).ConfigureAwait(false);
+            receipt = await client.GetStatusAsync(link.Id, link.ManageToken, cancellationToken).ConfigureAwait(false);
             keySet = await client.GetReceiptKeysAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SecretShareApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -74,7 +74,7 @@ internal static class StatusCommand
 
         if (json)
         {
-            await host.Out.WriteLineAsync(JsonSerializer.Serialize(receipt, CliJsonContext.Default.SecretEvents)).ConfigureAwait(false);
+            await host.Out.WriteLineAsync(JsonSerializer.Serialize(receipt, CliJsonContext.Default.SecretStatus)).ConfigureAwait(false);
         }
         else
         {
@@ -93,7 +93,7 @@ internal static class StatusCommand
 
     private static async Task<int> VerifyFileAsync(CliHost host, FileInfo file)
     {
-        SecretEvents receipt;
+        SecretStatus receipt;
         ReceiptPublicKey key;
         try
         {
@@ -130,10 +130,10 @@ internal static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    private static string Signed(SecretEvents receipt, ReceiptPublicKey key) =>
+    private static string Signed(SecretStatus receipt, ReceiptPublicKey key) =>
         $"signed by key {key.Kid} (thumbprint {ReceiptFormat.Thumbprint(key)}), {receipt.Events.Count} events linked in order";
 
-    private static async Task PrintAsync(CliHost host, SecretEvents receipt)
+    private static async Task PrintAsync(CliHost host, SecretStatus receipt)
     {
         await host.Out.WriteLineAsync(receipt.Status == "active"
             ? $"Status: active. {Display.ViewsLeft(receipt.ViewsRemaining, receipt.ExpiresAt)}"

@@ -49,10 +49,11 @@ public sealed record ExtendSecretRequest(string AccessToken, int? AddSeconds = n
 public sealed record ServerLimits(int MaxPayloadBytes);
 
 /// <summary>
-/// Answer to <c>GET /api/secrets/{id}/events</c>: the creator's receipt. <see cref="Status"/> is <c>active</c>,
+/// Answer to <c>GET /api/secrets/{id}/status</c>: the creator's status of a secret, which carries its signed receipt
+/// (<see cref="Signature"/> over the canonical bytes of docs/spec.md section 7). <see cref="Status"/> is <c>active</c>,
 /// <c>burned</c>, <c>deleted</c> or <c>expired</c>.
 /// </summary>
-public sealed record SecretEvents(
+public sealed record SecretStatus(
     string Id,
     string Status,
     DateTimeOffset ExpiresAt,
@@ -115,7 +116,7 @@ public sealed record RequestEvent(string Type, DateTimeOffset OccurredAt, string
 [JsonSerializable(typeof(RevealSecretResponse))]
 [JsonSerializable(typeof(ExtendSecretRequest))]
 [JsonSerializable(typeof(ServerLimits))]
-[JsonSerializable(typeof(SecretEvents))]
+[JsonSerializable(typeof(SecretStatus))]
 [JsonSerializable(typeof(ReceiptKeySet))]
 [JsonSerializable(typeof(CreateRequestRequest))]
 [JsonSerializable(typeof(CreateRequestResponse))]

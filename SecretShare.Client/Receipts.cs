@@ -22,7 +22,7 @@ public static partial class ReceiptFormat
     /// The UTF-8 of the lines below joined by <c>\n</c>: the format, the receipt's fields, then eight lines per event.
     /// Times are Unix seconds, absent values empty lines; hashes and ids are the base64url text as served.
     /// </summary>
-    public static byte[] CanonicalBytes(SecretEvents receipt)
+    public static byte[] CanonicalBytes(SecretStatus receipt)
     {
         var lines = new List<string>
         {
@@ -58,7 +58,7 @@ public static partial class ReceiptFormat
         Base64UrlStrict.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{key.Crv}}","kty":"{{key.Kty}}","x":"{{key.X}}","y":"{{key.Y}}"}""")));
 
     /// <summary>Whether the receipt carries an ES256 signature by <paramref name="key"/> over its canonical bytes.</summary>
-    public static bool HasValidSignature(SecretEvents receipt, ReceiptPublicKey key)
+    public static bool HasValidSignature(SecretStatus receipt, ReceiptPublicKey key)
     {
         if (receipt.Signature is not { Alg: "ES256" } signature || signature.KeyId != key.Kid || !IsUsable(key) ||
             !Base64UrlStrict.TryDecode(signature.Value, out var value) || value.Length != 64 ||
@@ -86,7 +86,7 @@ public static partial class ReceiptFormat
     /// to <see cref="Genesis"/>), the head naming the last, a terminal event only at the end and matching the status, and
     /// the server's own verdict. The first problem found, or <c>null</c>.
     /// </summary>
-    public static string? ChainProblem(SecretEvents receipt)
+    public static string? ChainProblem(SecretStatus receipt)
     {
         var previous = Genesis;
         for (var i = 0; i < receipt.Events.Count; i++)
@@ -145,7 +145,7 @@ public static partial class ReceiptFormat
     }
 
     /// <summary>Whether the receipt extends what this device saw of the secret: at least as long, its first events the very ones seen.</summary>
-    public static string? MemoryProblem(SecretEvents receipt, SeenEvents? seen)
+    public static string? MemoryProblem(SecretStatus receipt, SeenEvents? seen)
     {
         if (seen is null)
         {
@@ -163,7 +163,7 @@ public static partial class ReceiptFormat
     }
 
     /// <summary>What to remember of a receipt that checked out.</summary>
-    public static SeenEvents Remember(SecretEvents receipt) =>
+    public static SeenEvents Remember(SecretStatus receipt) =>
         new(receipt.Events.Count, receipt.Events[^1].Hash, Digest(receipt.Events, receipt.Events.Count));
 
     /// <summary>
@@ -171,7 +171,7 @@ public static partial class ReceiptFormat
     /// exactly the documented properties, case-sensitive, times as <c>yyyy-MM-ddTHH:mm:ss+00:00</c>; anything else is
     /// a <see cref="FormatException"/>, so that no byte of the file can change without the check noticing.
     /// </summary>
-    public static (SecretEvents Receipt, ReceiptPublicKey Key) ParseFile(ReadOnlySpan<byte> file)
+    public static (SecretStatus Receipt, ReceiptPublicKey Key) ParseFile(ReadOnlySpan<byte> file)
     {
         // Every value is printable ASCII that needs no escape, so a file with an escape ("\u0041" for "A") or any
         // other byte is not one the status page wrote: refusing them leaves each value exactly one spelling.
@@ -205,7 +205,7 @@ public static partial class ReceiptFormat
                     Int(e["seq"]), Text(e["type"]), Time(e["occurredAt"]), NullableInt(e["viewsRemaining"]), NullableText(e["detail"]),
                     Text(e["hash"]), Text(e["prevHash"]), NullableText(e["keyId"]));
             }).ToList();
-            var receipt = new SecretEvents(
+            var receipt = new SecretStatus(
                 Text(r["id"]), Text(r["status"]), Time(r["expiresAt"]), NullableInt(r["viewsRemaining"]), events,
                 new ChainVerdict(Bool(chain["verified"]), Int(chain["length"]), Text(chain["headHash"]), NullableText(chain["problem"])),
                 Time(r["issuedAt"]),

@@ -89,14 +89,14 @@ public sealed class SecretShareClient
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/secrets/{id}/events</c> with the manage token as bearer: status, events and the chain's verdict.</summary>
-    public async Task<SecretEvents> GetEventsAsync(string id, string manageToken, CancellationToken cancellationToken = default)
+    /// <summary><c>GET /api/secrets/{id}/status</c> with the manage token as bearer: status, events, the chain's verdict and the signed receipt.</summary>
+    public async Task<SecretStatus> GetStatusAsync(string id, string manageToken, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(manageToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, SecretUrl(id, "/events"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, SecretUrl(id, "/status"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", manageToken);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, ApiJsonContext.Default.SecretEvents, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, ApiJsonContext.Default.SecretStatus, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /api/receipt-keys</c>: the JWK set of the keys that sign receipts.</summary>

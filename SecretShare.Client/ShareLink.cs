@@ -76,12 +76,18 @@ public sealed record ShareLink
         return result is not null;
     }
 
+    /// <summary>Splits <c>{baseUrl}/{segment}/{id}#{32 bytes of base64url}</c> (see the overload below).</summary>
+    internal static bool TryParseParts(
+        string? link, string segment, string secretName, out Uri baseUrl, out string id, out string secretText, out string error) =>
+        TryParseParts(link, [segment], secretName, out baseUrl, out id, out secretText, out error);
+
     /// <summary>
-    /// Splits <c>{baseUrl}/{segment}/{id}#{32 bytes of base64url}</c>; <paramref name="secretName"/> names the fragment
-    /// in error messages. Shared by share links (<c>/s/</c>) and status links (<c>/m/</c>).
+    /// Splits <c>{baseUrl}/{segment}/{id}#{32 bytes of base64url}</c>, <c>segment</c> being one of
+    /// <paramref name="segments"/> (the first is the one error messages name); <paramref name="secretName"/> names the
+    /// fragment in error messages. Shared by share links (<c>/s/</c>) and status links (<c>/status/</c>).
     /// </summary>
     internal static bool TryParseParts(
-        string? link, string segment, string secretName, out Uri baseUrl, out string id, out string secretText, out string error)
+        string? link, IReadOnlyList<string> segments, string secretName, out Uri baseUrl, out string id, out string secretText, out string error)
     {
         (baseUrl, id, secretText) = (null!, "", "");
         if (string.IsNullOrWhiteSpace(link)
@@ -94,10 +100,22 @@ public sealed record ShareLink
 
         // Like the web client, tolerate one trailing slash after the id; a query string is ignored.
         var path = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath[..^1] : uri.AbsolutePath;
-        var marker = path.LastIndexOf($"/{segment}/", StringComparison.Ordinal);
-        if (marker < 0 || !IsValidId(path[(marker + 3)..]))
+        var (marker, idStart) = (-1, 0);
+        foreach (var segment in segments)
         {
-            error = $"The link does not end in /{segment}/{{id}} with a valid secret id.";
+            marker = path.LastIndexOf($"/{segment}/", StringComparison.Ordinal);
+            idStart = marker + segment.Length + 2;
+            if (marker >= 0 && IsValidId(path[idStart..]))
+            {
+                break;
+            }
+
+            marker = -1;
+        }
+
+        if (marker < 0)
+        {
+            error = $"The link does not end in /{segments[0]}/{{id}} with a valid secret id.";
             return false;
         }
 
@@ -115,7 +133,7 @@ public sealed record ShareLink
         }
 
         baseUrl = NormalizeBase(uri, path[..marker]);
-        id = path[(marker + 3)..];
+        id = path[idStart..];
         error = "";
         return true;
     }

@@ -32,14 +32,14 @@ public sealed record RevealSecretResponse(string Ciphertext, int? ViewsRemaining
 public sealed record ExtendSecretRequest(string? AccessToken, int? AddSeconds, int? AddViews);
 
 /// <summary>
-/// A receipt for the creator: the secret's status, a page of its recorded events and whether their chain verifies
+/// The creator's status of a secret, which carries its signed receipt: the secret's state, a page of its recorded events and whether their chain verifies
 /// (the whole chain, whatever the page), signed when it is read (<paramref name="Signature"/> over the canonical bytes
 /// of docs/spec.md section 7, at <paramref name="IssuedAt"/>; a page's signature covers that page). <paramref name="Status"/> is <c>active</c>, <c>burned</c>, <c>deleted</c> or
 /// <c>expired</c>; <paramref name="ViewsRemaining"/> is <c>null</c> for an unlimited secret. <paramref name="Next"/> is the
 /// <c>after</c> of the next page, <c>null</c> on the last. <paramref name="Folded"/> counts the events a full trail has not
 /// appended yet (<c>null</c> when none); the terminal event's <c>folded</c> event will record them.
 /// </summary>
-public sealed record SecretEventsResponse(
+public sealed record SecretStatusResponse(
     string Id, string Status, DateTimeOffset ExpiresAt, int? ViewsRemaining, IReadOnlyList<SecretEventResponse> Events, ChainVerdictResponse Chain,
     int? Next, FoldedEventsResponse? Folded, DateTimeOffset IssuedAt, ReceiptSignatureResponse? Signature);
 

@@ -43,11 +43,23 @@ public static class SecretsApi
             .ProducesProblem(Status403Forbidden)
             .ProducesProblem(Status429TooManyRequests);
 
-        api.MapGet("/{id}/events", GetSecretEvents)
+        api.MapGet("/{id}/status", GetSecretStatus)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
-            .WithSummary("The creator's receipt: status, recorded events (paged by after and limit) and the hash chain's verdict; until the retention ends")
+            .WithSummary("The creator's status of a secret: state, recorded events (paged by after and limit), the hash chain's verdict and the signed receipt; until the retention ends")
             .ProducesProblem(Status401Unauthorized)
             .ProducesProblem(Status429TooManyRequests);
+
+        // The status's former route: clients released before the rename still call it. Removed in the next release.
+        api.MapGet("/{id}/events", GetSecretStatus)
+            .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
+            .WithSummary("Deprecated: the same as GET /api/secrets/{id}/status, answered for one more release")
+            .ProducesProblem(Status401Unauthorized)
+            .ProducesProblem(Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Deprecated = true;
+                return Task.CompletedTask;
+            });
 
         api.MapDelete("/{id}", DeleteSecret)
             .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
@@ -219,7 +231,7 @@ public static class SecretsApi
         return result.Outcome == SecretOutcome.Granted ? TypedResults.NoContent() : Failure(result);
     }
 
-    public static async Task<Results<Ok<SecretEventsResponse>, ValidationProblem, ProblemHttpResult>> GetSecretEvents(
+    public static async Task<Results<Ok<SecretStatusResponse>, ValidationProblem, ProblemHttpResult>> GetSecretStatus(
         string id, [FromHeader(Name = "Authorization")] string? authorization, int? after, int? limit, HttpResponse response,
         SecretService secrets, AuditKeyRing keys, CancellationToken cancellationToken)
     {
@@ -243,7 +255,7 @@ public static class SecretsApi
             return errors.ToResult();
         }
 
-        if (await secrets.GetEventsAsync(id, token!, cancellationToken) is not { } receipt)
+        if (await secrets.GetStatusAsync(id, token!, cancellationToken) is not { } receipt)
         {
             return NotFound();
         }
@@ -251,7 +263,7 @@ public static class SecretsApi
         var (trail, verdict, issuedAt) = receipt;
         var page = trail.Events.Where(e => e.Seq > (after ?? 0)).Take(limit ?? AuditTrail.MaxEvents).ToList();
         var folded = trail.Head.Folded;
-        var unsigned = new SecretEventsResponse(
+        var unsigned = new SecretStatusResponse(
             id,
             receipt.Status,
             trail.Head.ExpiresAt,
@@ -266,10 +278,10 @@ public static class SecretsApi
         return TypedResults.Ok(unsigned with { Signature = Sign(unsigned, keys.Current) });
     }
 
-    /// <summary>Signs a receipt (or one page of it) as it is read, never on the write path (docs/performance.md).</summary>
-    private static ReceiptSignatureResponse Sign(SecretEventsResponse receipt, AuditKey key)
+    /// <summary>Signs the receipt a status (or one page of it) carries, as it is read, never on the write path (docs/performance.md).</summary>
+    private static ReceiptSignatureResponse Sign(SecretStatusResponse receipt, AuditKey key)
     {
-        var canonical = Client.ReceiptFormat.CanonicalBytes(new Client.SecretEvents(
+        var canonical = Client.ReceiptFormat.CanonicalBytes(new Client.SecretStatus(
             receipt.Id, receipt.Status, receipt.ExpiresAt, receipt.ViewsRemaining,
             [.. receipt.Events.Select(e => new Client.SecretEvent(e.Seq, e.Type, e.OccurredAt, e.ViewsRemaining, e.Detail, e.Hash, e.PrevHash, e.KeyId))],
             new Client.ChainVerdict(receipt.Chain.Verified, receipt.Chain.Length, receipt.Chain.HeadHash, receipt.Chain.Problem),

@@ -6,7 +6,7 @@ using SecretShare.Storage.Secrets;
 namespace SecretShare.Api.Secrets;
 
 /// <summary>An audit trail and the verdict on its chain, as read at <paramref name="IssuedAt"/>.</summary>
-public sealed record AuditReceipt(AuditTrail Trail, ChainVerdict Verdict, DateTimeOffset IssuedAt)
+public sealed record SecretStatus(AuditTrail Trail, ChainVerdict Verdict, DateTimeOffset IssuedAt)
 {
     public bool IsActive => !Trail.Head.Closed;
 
@@ -85,9 +85,9 @@ public sealed partial class SecretService(
     public async Task<SecretResult<DeletedBy>> DeleteAsync(string id, byte[] token, CancellationToken cancellationToken)
     {
         var result = await repository.DeleteAsync(Attempt(id, token), cancellationToken);
-        if (result.Outcome == SecretOutcome.Granted)
+        if (result is { Outcome: SecretOutcome.Granted, Value: var by })
         {
-            metrics.Burned("deleted");
+            metrics.Deleted(by);
         }
 
         return Counted(id, result);
@@ -98,7 +98,7 @@ public sealed partial class SecretService(
     /// counts nothing, so nobody can burn a trail or learn that it exists. An expiry that nobody recorded yet (cleanup
     /// has not run, DynamoDB TTL writes nothing) is recorded now.
     /// </summary>
-    public async Task<AuditReceipt?> GetEventsAsync(string id, byte[] manageToken, CancellationToken cancellationToken)
+    public async Task<SecretStatus?> GetStatusAsync(string id, byte[] manageToken, CancellationToken cancellationToken)
     {
         var manageHash = SecretTokens.Hash(manageToken);
         var trail = await repository.ReadAuditTrailAsync(id, cancellationToken);
@@ -118,7 +118,7 @@ public sealed partial class SecretService(
             verdict = EventChain.Verify(trail, keys);
         }
 
-        return new AuditReceipt(trail, verdict, now);
+        return new SecretStatus(trail, verdict, now);
     }
 
     private TokenAttempt Attempt(string id, byte[] token) => new(id, SecretTokens.Hash(token), Now(), Limits.MaxFailedAttempts);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -11,27 +10,15 @@ using static SecretShare.Storage.DynamoDb.SecretItem;
 namespace SecretShare.Storage.DynamoDb;
 
 /// <summary>
-/// DynamoDB storage. A state change reads the secret and its audit head in one consistent <c>BatchGetItem</c>,
-/// decides in code, and writes the change, its events and the moved head in one <c>TransactWriteItems</c>: the
-/// secret's write is conditioned on the state it was decided from, each event's put on <c>attribute_not_exists</c> of
-/// its sequence number, and the head's update on its last sequence number. A request that loses a race re-reads and
-/// tries again, so racing requests serialise without gaps or duplicates in the chain.
+/// DynamoDB storage: what each operation decides from the secret and its audit head as read. A decision is an answer
+/// that writes nothing or a planned change (the secret's conditioned write and its events), which
+/// <see cref="DynamoDbCommitter"/> commits with the moved head in one transaction, deciding again when a racer got in
+/// first.
 /// </summary>
 internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys)
     : ISecretRepository
 {
-    // Racing requests on one secret retry with jittered exponential pauses; one that still loses after this long gives up
-    // with a TimeoutException, which the API answers as 503 with Retry-After rather than a wrong 404.
-    private static readonly TimeSpan ContentionLimit = TimeSpan.FromSeconds(20);
-
-    // Racing changes to one secret within this process queue on its stripe instead of colliding in DynamoDB, where every
-    // loser pays a read and a cancelled transaction; across API instances the transaction conditions still decide.
-    private readonly SemaphoreSlim[] stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
-
-    // The stripe only spares collisions; correctness rests on the conditions. A request waits this long for its turn,
-    // then goes ahead, so that an unreachable database fails each request in one call's time instead of queueing them.
-    private static readonly TimeSpan StripeWait = TimeSpan.FromSeconds(1);
-
+    private readonly DynamoDbCommitter committer = new(dynamoDb, backend, options, keys);
     private readonly string table = backend.TableName;
     private readonly string eventsTable = backend.EventsTableName;
 
@@ -73,8 +60,8 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         return
         [
             new() { Put = new Put { TableName = table, Item = From(secret), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = Names(Id) } },
-            PutNew(head),
-            PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
+            committer.PutNew(head),
+            committer.PutNew(AuditItem.From(created, state.ExpiresAtLimit + Retention)),
         ];
     }
 
@@ -82,7 +69,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         await FindStoredAsync(id, cancellationToken) is { } state && state.IsLiveAt(now) ? state : null;
 
     public async Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
-        await ApplyAsync<RevealedSecret>(attempt.Id, withCiphertext: true, (item, _) =>
+        await committer.ApplyAsync<RevealedSecret>(attempt.Id, withCiphertext: true, (item, _) =>
         {
             if (Live(item, attempt.Now) is not { } state)
             {
@@ -105,7 +92,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }, cancellationToken);
 
     public async Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
-        await ApplyAsync<SecretState>(attempt.Id, withCiphertext: false, (item, _) =>
+        await committer.ApplyAsync<SecretState>(attempt.Id, withCiphertext: false, (item, _) =>
         {
             if (Live(item, attempt.Now) is not { } state)
             {
@@ -143,7 +130,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         }, cancellationToken);
 
     public async Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
-        await ApplyAsync<DeletedBy>(attempt.Id, withCiphertext: false, (item, _) =>
+        await committer.ApplyAsync<DeletedBy>(attempt.Id, withCiphertext: false, (item, _) =>
         {
             if (Live(item, attempt.Now) is not { } state)
             {
@@ -193,7 +180,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     }
 
     public async Task RecordExpiryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await ApplyAsync<bool>(id, withCiphertext: false, (_, head) => head is { } open && open.IsExpiredUnrecorded(now)
+        await committer.ApplyAsync<bool>(id, withCiphertext: false, (_, head) => head is { } open && open.IsExpiredUnrecorded(now)
             ? new Change<bool>(SecretResult<bool>.Granted(true), null, open.ExpiresAt, null,
                 new EventDraft(SecretEventTypes.Expired, null, SecretEventDetails.Receipt))
             : SecretOutcome.Gone, cancellationToken);
@@ -236,175 +223,6 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     }
 
     private static bool Matches(byte[] storedHash, byte[] presentedHash) => CryptographicOperations.FixedTimeEquals(storedHash, presentedHash);
-
-    /// <summary>
-    /// Reads the secret and its head, lets <paramref name="decide"/> answer or plan the change, and applies a planned
-    /// change with its events in one transaction; re-reads and decides again when a racing change got in first, so the
-    /// answer always rests on the state the change was conditioned on.
-    /// </summary>
-    private async Task<SecretResult<T>> ApplyAsync<T>(
-        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Decision<T>> decide, CancellationToken cancellationToken)
-    {
-        var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)stripes.Length)];
-        var inTurn = await stripe.WaitAsync(StripeWait, cancellationToken);
-        try
-        {
-            return await ApplyInTurnAsync(id, withCiphertext, decide, cancellationToken);
-        }
-        finally
-        {
-            if (inTurn)
-            {
-                stripe.Release();
-            }
-        }
-    }
-
-    private async Task<SecretResult<T>> ApplyInTurnAsync<T>(
-        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Decision<T>> decide, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        for (var attempt = 0; ; attempt++)
-        {
-            if (attempt > 0)
-            {
-                if (Stopwatch.GetElapsedTime(started) > ContentionLimit)
-                {
-                    throw new TimeoutException($"A change to one secret lost {attempt} races in a row.");
-                }
-
-                // Full jitter, doubling up to 256 ms: racers spread out instead of colliding again.
-                await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 7)), cancellationToken);
-            }
-
-            if (await ReadAsync(id, withCiphertext, cancellationToken) is not { } read)
-            {
-                continue;
-            }
-
-            switch (decide(read.Item, read.Head))
-            {
-                case Answer<T> answer:
-                    return answer.Result;
-                case Change<T> change when await TryCommitAsync(id, read.Head, change, cancellationToken):
-                    return change.Result;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The secret (<c>null</c> when gone) and its head, read consistently in one call; <c>null</c> when the read must be
-    /// retried. Not one snapshot, and it need not be: the commit is conditioned on both the secret's state and the head's
-    /// sequence number, so a change decided from a torn read fails and is decided again.
-    /// </summary>
-    private async Task<(Dictionary<string, AttributeValue>? Item, AuditHead? Head)?> ReadAsync(string id, bool withCiphertext, CancellationToken cancellationToken)
-    {
-        var secret = new KeysAndAttributes { Keys = [Key(id)], ConsistentRead = true };
-        if (!withCiphertext)
-        {
-            secret.ProjectionExpression = string.Join(", ", StateAttributes.Select(a => "#" + a));
-            secret.ExpressionAttributeNames = Names(StateAttributes);
-        }
-
-        var response = await dynamoDb.BatchGetItemAsync(new BatchGetItemRequest
-        {
-            RequestItems = new()
-            {
-                [table] = secret,
-                [eventsTable] = new KeysAndAttributes { Keys = [AuditItem.Key(id, AuditItem.HeadSeq)], ConsistentRead = true },
-            },
-        }, cancellationToken);
-        if (response.UnprocessedKeys is { Count: > 0 })
-        {
-            return null;
-        }
-
-        return (Single(response, table), Single(response, eventsTable) is { } head ? AuditItem.ToHead(head) : null);
-
-        static Dictionary<string, AttributeValue>? Single(BatchGetItemResponse response, string table) =>
-            response.Responses?.GetValueOrDefault(table) is [{ Count: > 0 } item, ..] ? item : null;
-    }
-
-    /// <summary>
-    /// Writes the change, its events and the moved head. The head carries a random request id: when the SDK retried a
-    /// transaction whose answer was lost and the retry is cancelled because the first attempt was applied, the head
-    /// still carries this call's id, and the change is this call's.
-    /// </summary>
-    private async Task<bool> TryCommitAsync<T>(string id, AuditHead? head, Change<T> change, CancellationToken cancellationToken)
-    {
-        var marker = RandomNumberGenerator.GetBytes(16);
-        var items = new List<TransactWriteItem>();
-        if (change.SecretWrite is { } secretWrite)
-        {
-            items.Add(secretWrite);
-        }
-
-        // A secret stored before audit trails existed has no head: its changes are not recorded.
-        if (head is not null)
-        {
-            var terminal = SecretEventTypes.IsTerminal(change.Events[^1].Type);
-            var expiresAt = change.Secret?.ExpiresAt ?? head.ExpiresAt;
-            var plan = EventChain.Append(keys, head, change.OccurredAt, expiresAt, change.Events);
-
-            // Events never need a new TTL: theirs is the latest end the secret can reach, plus the retention. The head
-            // is written by every change, so its TTL follows the end: the terminal event, or else the expiry.
-            var eventsRetainUntil = (change.Secret?.ExpiresAtLimit ?? head.ExpiresAt) + Retention;
-            var headRetainUntil = (terminal ? change.OccurredAt : expiresAt) + Retention;
-            items.AddRange(plan.Events.Select(e => PutNew(AuditItem.From(e, eventsRetainUntil))));
-            items.Add(new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = eventsTable,
-                    Key = AuditItem.Key(id, AuditItem.HeadSeq),
-                    UpdateExpression = "SET #last_seq = :seq, #last_hash = :hash, #expires_at = :expires, #closed = :closed, #retain_until = :retain, " +
-                        "#folded_viewed = :folded_viewed, #folded_extended = :folded_extended, #folded_failed_attempts = :folded_failed_attempts, #last_request = :request, " +
-                        "#key_id = :key_id, #head_mac = :head_mac",
-                    ConditionExpression = "#last_seq = :expected AND #closed = :open",
-                    ExpressionAttributeNames = Names(
-                        AuditItem.LastSeq, AuditItem.LastHash, ExpiresAt, AuditItem.Closed, AuditItem.RetainUntil,
-                        AuditItem.FoldedViewed, AuditItem.FoldedExtended, AuditItem.FoldedFailedAttempts, LastRequest, AuditItem.KeyId, AuditItem.HeadMac),
-                    ExpressionAttributeValues = new()
-                    {
-                        [":seq"] = Number(plan.LastSeq),
-                        [":hash"] = Binary(plan.LastHash),
-                        [":expires"] = Number(EpochSeconds(expiresAt)),
-                        [":closed"] = new AttributeValue { BOOL = terminal },
-                        [":retain"] = Number(EpochSeconds(headRetainUntil)),
-                        [":folded_viewed"] = Number(plan.Folded.Viewed),
-                        [":folded_extended"] = Number(plan.Folded.Extended),
-                        [":folded_failed_attempts"] = Number(plan.Folded.FailedAttempts),
-                        [":request"] = Binary(marker),
-                        [":expected"] = Number(head.LastSeq),
-                        [":open"] = new AttributeValue { BOOL = false },
-                        [":key_id"] = new AttributeValue { S = plan.KeyId },
-                        [":head_mac"] = Binary(plan.HeadMac),
-                    },
-                },
-            });
-        }
-
-        try
-        {
-            await dynamoDb.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken);
-            return true;
-        }
-        catch (TransactionCanceledException cancelled) when (LostRace(cancelled))
-        {
-            var stored = await dynamoDb.GetItemAsync(new GetItemRequest
-            {
-                TableName = eventsTable,
-                Key = AuditItem.Key(id, AuditItem.HeadSeq),
-                ConsistentRead = true,
-            }, cancellationToken);
-            return head is not null && stored.Item is { } current && current.TryGetValue(LastRequest, out var mark) &&
-                mark.B is { } applied && applied.ToArray().AsSpan().SequenceEqual(marker);
-        }
-    }
-
-    /// <summary>Cancelled by a failed condition or a concurrent transaction on the same items, not by a fault.</summary>
-    private static bool LostRace(TransactionCanceledException cancelled) =>
-        cancelled.CancellationReasons is not { } reasons || reasons.All(r => r.Code is null or "None" or "ConditionalCheckFailed" or "TransactionConflict");
 
     /// <summary>The live state of a secret item, or <c>null</c> when it is gone, expired or exhausted.</summary>
     private static SecretState? Live(Dictionary<string, AttributeValue>? item, DateTimeOffset now) =>
@@ -451,25 +269,4 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
         return (condition, Names(Views, FailedAttempts, ExpiresAt, MaxViews), values);
     }
 
-    private TransactWriteItem PutNew(Dictionary<string, AttributeValue> item) => new()
-    {
-        Put = new Put { TableName = eventsTable, Item = item, ConditionExpression = "attribute_not_exists(#seq)", ExpressionAttributeNames = Names(AuditItem.Seq) },
-    };
-
-    /// <summary>What a decision came to: an answer that writes nothing, or a change to commit.</summary>
-    private abstract record Decision<T>
-    {
-        public static implicit operator Decision<T>(SecretResult<T> result) => new Answer<T>(result);
-
-        public static implicit operator Decision<T>(SecretOutcome outcome) => new Answer<T>(outcome);
-    }
-
-    private sealed record Answer<T>(SecretResult<T> Result) : Decision<T>;
-
-    /// <summary>
-    /// A planned change: its result, the secret's write (none for a recorded expiry), the secret as it will be (none for
-    /// a recorded expiry) and the events it appends.
-    /// </summary>
-    private sealed record Change<T>(
-        SecretResult<T> Result, TransactWriteItem? SecretWrite, DateTimeOffset OccurredAt, SecretState? Secret, params EventDraft[] Events) : Decision<T>;
 }

@@ -6,7 +6,7 @@ using SecretShare.Tests.Infrastructure;
 namespace SecretShare.Tests.Api;
 
 /// <summary>
-/// The audit trail and the creator's receipts (<c>GET /api/secrets/{id}/events</c>): every state change is one event,
+/// The audit trail and the creator's receipts (<c>GET /api/secrets/{id}/status</c>): every state change is one event,
 /// the events form a hash chain that a change in the database breaks, and the trail outlives the secret until its
 /// retention ends. Run unchanged against every backend.
 /// </summary>
@@ -117,19 +117,19 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
 
         for (var i = 0; i < 6; i++)
         {
-            await (await GetEventsAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await GetStatusAsync(secret.Id, ApiCalls.NewToken())).AssertProblemAsync(HttpStatusCode.NotFound);
         }
 
-        await (await GetEventsAsync(secret.Id, secret.AccessToken)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await GetEventsAsync(ApiCalls.NewId(), secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await GetEventsAsync("not-an-id", secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
-        using (var missing = await GetEventsAsync(secret.Id, null))
+        await (await GetStatusAsync(secret.Id, secret.AccessToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await GetStatusAsync(ApiCalls.NewId(), secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await GetStatusAsync("not-an-id", secret.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        using (var missing = await GetStatusAsync(secret.Id, null))
         {
             await missing.AssertProblemAsync(HttpStatusCode.Unauthorized);
             Assert.Equal("Bearer", Assert.Single(missing.Headers.WwwAuthenticate).Scheme);
         }
 
-        await (await GetEventsAsync(secret.Id, "short")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await GetStatusAsync(secret.Id, "short")).AssertProblemAsync(HttpStatusCode.BadRequest);
 
         var receipt = await ReceiptAsync(secret);
         Assert.Equal(["created"], Events(receipt).Select(e => e["type"]!.GetValue<string>()));
@@ -212,7 +212,7 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
         var pages = 0;
         while (after is { } from)
         {
-            var page = await (await GetEventsAsync(secret.Id, secret.ManageToken, $"?after={from}&limit=40")).AssertOkAsync();
+            var page = await (await GetStatusAsync(secret.Id, secret.ManageToken, $"?after={from}&limit=40")).AssertOkAsync();
             AssertVerified(page, length: 100);
             paged.AddRange(Events(page));
             after = page["next"]?.GetValue<int>();
@@ -221,7 +221,7 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
 
         Assert.Equal(3, pages);
         Assert.Equal(events.Select(e => e.ToJsonString()), paged.Select(e => e.ToJsonString()));
-        var badPage = await (await GetEventsAsync(secret.Id, secret.ManageToken, "?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var badPage = await (await GetStatusAsync(secret.Id, secret.ManageToken, "?limit=101")).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotNull(badPage["errors"]?["limit"]);
     }
 
@@ -264,16 +264,57 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
         await RemoveTrailsPastRetentionAsync(burned.Id);
 
         Assert.Equal(0, await Fixture.CountAuditItemsAsync(burned.Id));
-        await (await GetEventsAsync(burned.Id, burned.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await GetStatusAsync(burned.Id, burned.ManageToken)).AssertProblemAsync(HttpStatusCode.NotFound);
         AssertVerified(await ReceiptAsync(kept), length: 3);
+    }
+
+    [Fact]
+    public async Task The_former_events_route_answers_the_same_status_and_is_marked_deprecated()
+    {
+        var secret = await Client.CreateAsync();
+        var status = await ReceiptAsync(secret);
+
+        using var former = new HttpRequestMessage(HttpMethod.Get, $"api/secrets/{secret.Id}/events");
+        former.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret.ManageToken);
+        var fromEvents = await (await Client.SendAsync(former)).AssertOkAsync();
+        foreach (var read in new[] { status, fromEvents })
+        {
+            read.Remove("signature");
+            read.Remove("issuedAt");
+        }
+
+        Assert.Equal(status.ToJsonString(), fromEvents.ToJsonString());
+        await (await Client.GetAsync($"api/secrets/{secret.Id}/events")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        var paths = (await (await Client.GetAsync("openapi/v1.json")).AssertOkAsync())["paths"]!;
+        Assert.True(paths["/api/secrets/{id}/events"]!["get"]!["deprecated"]!.GetValue<bool>());
+        Assert.Null(paths["/api/secrets/{id}/status"]!["get"]!["deprecated"]);
+    }
+
+    [Fact]
+    public async Task A_status_link_of_the_former_form_redirects_permanently_to_the_status_page()
+    {
+        using var noRedirects = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Client.BaseAddress };
+        var id = ApiCalls.NewId();
+
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
+        {
+            using var response = await noRedirects.SendAsync(new HttpRequestMessage(method, $"m/{id}"));
+            Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+            Assert.Equal($"/status/{id}", response.Headers.Location?.OriginalString);
+        }
+
+        using var page = await noRedirects.GetAsync($"status/{id}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("js/status.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>Whatever the backend does to remove trails past retention (a cleanup pass, TTL), until this one is gone.</summary>
     protected abstract Task RemoveTrailsPastRetentionAsync(string id);
 
-    private async Task<HttpResponseMessage> GetEventsAsync(string id, string? bearer, string query = "")
+    private async Task<HttpResponseMessage> GetStatusAsync(string id, string? bearer, string query = "")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/secrets/{id}/events{query}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/secrets/{id}/status{query}");
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -284,7 +325,7 @@ public abstract class EventsTests<TFixture>(TFixture fixture) : IClassFixture<TF
 
     private async Task<JsonObject> ReceiptAsync(CreatedSecret secret)
     {
-        var receipt = await (await GetEventsAsync(secret.Id, secret.ManageToken)).AssertOkAsync();
+        var receipt = await (await GetStatusAsync(secret.Id, secret.ManageToken)).AssertOkAsync();
         Assert.Equal(secret.Id, receipt["id"]!.GetValue<string>());
         return receipt;
     }

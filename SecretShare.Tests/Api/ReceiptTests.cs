@@ -125,9 +125,9 @@ public abstract class ReceiptTests<TFixture>(TFixture fixture) : IClassFixture<T
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString());
     }
 
-    private static async Task<(SecretEvents Receipt, ReceiptKeySet Keys)> ReadAsync(HttpClient http, CreatedSecret secret)
+    private static async Task<(SecretStatus Receipt, ReceiptKeySet Keys)> ReadAsync(HttpClient http, CreatedSecret secret)
     {
         var client = new SecretShareClient(http);
-        return (await client.GetEventsAsync(secret.Id, secret.ManageToken, Token), await client.GetReceiptKeysAsync(Token));
+        return (await client.GetStatusAsync(secret.Id, secret.ManageToken, Token), await client.GetReceiptKeysAsync(Token));
     }
 }

@@ -30,6 +30,10 @@ public abstract partial class CliTests<TFixture>
         Assert.Contains("The server reports: history intact, 2 events.", status.Stdout);
         Assert.Contains($"Verified on this device: signed by key {TestAuditKeys.KeyId} (thumbprint ", status.Stdout);
 
+        // A link sent before the status page was renamed (/m/{id}) is still read.
+        var former = await Cli.RunAsync(["status", statusLink.Replace($"/status/{id}#", $"/m/{id}#", StringComparison.Ordinal)]);
+        Assert.Equal((ExitCodes.Ok, status.Stdout), (former.ExitCode, former.Stdout));
+
         var json = await Cli.RunAsync(["status", statusLink, "--json"]);
         Assert.Equal(ExitCodes.Ok, json.ExitCode);
         using var receipt = JsonDocument.Parse(json.Stdout);
@@ -44,13 +48,13 @@ public abstract partial class CliTests<TFixture>
         Assert.Contains("The server reports: history BROKEN: Event 2", broken.Stdout);
         Assert.Contains("WARNING: the server reports the history broken", broken.Stderr);
 
-        var wrongToken = await Cli.RunAsync(["status", $"{Server}/m/{id}#{ApiCalls.NewToken()}"]);
+        var wrongToken = await Cli.RunAsync(["status", $"{Server}/status/{id}#{ApiCalls.NewToken()}"]);
         Assert.Equal((ExitCodes.Gone, ""), (wrongToken.ExitCode, wrongToken.Stdout));
         Assert.Contains("Nothing is known about this secret", wrongToken.Stderr);
 
         var shareLinkGiven = await Cli.RunAsync(["status", link]);
         Assert.Equal(ExitCodes.Usage, shareLinkGiven.ExitCode);
-        Assert.Contains("/m/{id}", shareLinkGiven.Stderr);
+        Assert.Contains("/status/{id}", shareLinkGiven.Stderr);
     }
 
     [Fact]
@@ -171,14 +175,14 @@ public abstract partial class CliTests<TFixture>
         using var sent = JsonDocument.Parse(send.Stdout);
         var id = sent.RootElement.GetProperty("id").GetString()!;
         var statusLink = sent.RootElement.GetProperty("statusLink").GetString()!;
-        Assert.Equal($"{Server}/m/{id}#{sent.RootElement.GetProperty("manageToken").GetString()}", statusLink);
+        Assert.Equal($"{Server}/status/{id}#{sent.RootElement.GetProperty("manageToken").GetString()}", statusLink);
         return (sent.RootElement.GetProperty("link").GetString()!, id, statusLink);
     }
 
     /// <summary>The file the status page's "Download receipt" saves (receipt.js, receiptFile): the documented properties, compact.</summary>
     private async Task<byte[]> SavedReceiptAsync(string id, string manageToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/secrets/{id}/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/secrets/{id}/status");
         request.Headers.Authorization = new("Bearer", manageToken);
         using var response = await Fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
         var receipt = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
@@ -213,7 +217,7 @@ public abstract partial class CliTests<TFixture>
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            if (!request.RequestUri!.AbsolutePath.EndsWith("/events", StringComparison.Ordinal) || !response.IsSuccessStatusCode)
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/status", StringComparison.Ordinal) || !response.IsSuccessStatusCode)
             {
                 return response;
             }
@@ -222,7 +226,7 @@ public abstract partial class CliTests<TFixture>
             lie(receipt);
             receipt["chain"]!["verified"] = true;
             receipt["chain"]!["problem"] = null;
-            var parsed = receipt.Deserialize<SecretEvents>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            var parsed = receipt.Deserialize<SecretStatus>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
             receipt["signature"]!["value"] = Base64UrlStrict.Encode(signer.Sign(ReceiptFormat.CanonicalBytes(parsed)));
             Lies++;
             response.Content = new StringContent(receipt.ToJsonString(), Encoding.UTF8, "application/json");

@@ -429,7 +429,7 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
 
         // The text output names the status link (it carries the manage token) on its own, never inside a command to paste.
         var text = await Cli.RunAsync(["send", "--server", Server], stdin: "x");
-        var statusLink = Cli.Lines(text.Stderr).Select(line => Regex.Match(line, @"https?://\S+/m/\S+").Value).Single(value => value != "");
+        var statusLink = Cli.Lines(text.Stderr).Select(line => Regex.Match(line, @"https?://\S+/status/\S+").Value).Single(value => value != "");
         var manageToken = StatusLink.Parse(statusLink).ManageToken;
         Assert.All(Cli.Lines(text.Stderr).Where(line => line.Contains("secretshare ", StringComparison.Ordinal)),
             line => Assert.DoesNotContain(manageToken, line));
@@ -529,7 +529,7 @@ public sealed class CliOfflineTests
     [InlineData("get http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("get https://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --server http://192.0.2.1")]
     [InlineData("send --server http://secrets.example.com")]
-    [InlineData("status http://s.invalid/m/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("status http://s.invalid/status/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("delete http://s.invalid/s/AQIDBAUGBwgJCgsMDQ4PEA#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA --manage-token AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     public async Task Plain_http_to_another_machine_is_refused_before_any_request_unless_insecure(string commandLine)
     {

@@ -52,7 +52,7 @@ public sealed class ReceiptVectorTests
     [Fact]
     public void The_vector_receipt_has_the_documented_canonical_bytes_and_a_valid_signature()
     {
-        var receipt = JsonSerializer.Deserialize<SecretEvents>(ReceiptJson, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var receipt = JsonSerializer.Deserialize<SecretStatus>(ReceiptJson, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
         Assert.Equal("Ct02QAw_uhQOdb7e3rXtDFz8H33AiSHUUwRyt66ZUBI", Base64UrlStrict.Encode(SHA256.HashData(ReceiptFormat.CanonicalBytes(receipt))));
         Assert.True(ReceiptFormat.HasValidSignature(receipt, Jwk));

@@ -10,7 +10,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace SecretShare.Tests.E2E;
 
-/// <summary>The creator's private status page (<c>/m/{id}#{manageToken}</c>, status.html and status.js) in a real browser.</summary>
+/// <summary>The creator's private status page (<c>/status/{id}#{manageToken}</c>, status.html and status.js) in a real browser.</summary>
 public sealed partial class BrowserTests
 {
     [Fact]
@@ -19,7 +19,7 @@ public sealed partial class BrowserTests
         var page = await NewPageAsync();
         var created = await CreateInBrowserAsync(page, "watch me");
         var statusLink = await page.Locator("#status-link").InputValueAsync();
-        Assert.StartsWith($"{fixture.Origin}/m/{created.Link.Id}#", statusLink);
+        Assert.StartsWith($"{fixture.Origin}/status/{created.Link.Id}#", statusLink);
         var manageToken = statusLink[(statusLink.IndexOf('#', StringComparison.Ordinal) + 1)..];
 
         var status = await NewPageAsync();
@@ -45,6 +45,25 @@ public sealed partial class BrowserTests
         lock (requests)
         {
             Assert.DoesNotContain(requests, url => url.Contains(manageToken, StringComparison.Ordinal));
+        }
+
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task A_status_link_sent_before_the_rename_opens_the_status_page_with_its_token()
+    {
+        var secret = await fixture.Client.CreateAsync();
+
+        var status = await NewPageAsync();
+        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+
+        // The redirect kept the fragment: the page read the token, then took it out of the address bar.
+        await Expect(status.Locator("#event-list li")).ToHaveTextAsync([new Regex("Created, with 1 view$")]);
+        Assert.Equal($"{fixture.Origin}/status/{secret.Id}", status.Url);
+        lock (requests)
+        {
+            Assert.DoesNotContain(requests, url => url.Contains(secret.ManageToken, StringComparison.Ordinal));
         }
 
         AssertCleanRun();
@@ -84,7 +103,7 @@ public sealed partial class BrowserTests
         var created = await CreateInBrowserAsync(page, "not yours");
 
         var status = await NewPageAsync();
-        await status.GotoAsync($"/m/{created.Link.Id}#{created.Link.KeyText}");
+        await status.GotoAsync($"/status/{created.Link.Id}#{created.Link.KeyText}");
 
         await Expect(status.Locator("#error")).ToContainTextAsync("Nothing is known about this secret");
         await Expect(status.Locator("#summary")).ToBeHiddenAsync();
@@ -115,13 +134,13 @@ public sealed partial class BrowserTests
         var dumpAtSeq2 = await fixture.Backend.SnapshotTrailAsync(secret.Id);
         await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
         var status = await NewPageAsync();
-        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+        await status.GotoAsync($"/status/{secret.Id}#{secret.ManageToken}");
         await Expect(status.Locator("#device-check")).ToContainTextAsync("Verified on this device");
 
         await fixture.Backend.RestoreTrailAsync(secret.Id, dumpAtSeq2);
         // A new page, as on another day: the memory is the browser's, not the page's.
         var later = await NewPageAsync();
-        await later.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+        await later.GotoAsync($"/status/{secret.Id}#{secret.ManageToken}");
 
         await Expect(later.Locator("#chain")).ToHaveTextAsync("The server reports: history intact, 2 recorded events in order.");
         await AssertWarningAsync(later, "Warning: this device saw 3 events, but the history now has only 2: it was cut back.");
@@ -137,18 +156,18 @@ public sealed partial class BrowserTests
         var status = await NewPageAsync();
         using var signer = new AuditKey(TestAuditKeys.KeyId, Convert.FromBase64String(TestAuditKeys.Key));
         // A server that holds the signing key drops the first view, says the rest verified and signs it.
-        await status.RouteAsync("**/api/secrets/*/events", async route =>
+        await status.RouteAsync("**/api/secrets/*/status", async route =>
         {
             var response = await route.FetchAsync();
             var receipt = JsonNode.Parse(await response.TextAsync())!.AsObject();
             receipt["events"]!.AsArray().RemoveAt(1);
             receipt["chain"]!["length"] = 2;
-            var parsed = receipt.Deserialize<SecretEvents>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            var parsed = receipt.Deserialize<SecretStatus>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
             receipt["signature"]!["value"] = Base64UrlStrict.Encode(signer.Sign(ReceiptFormat.CanonicalBytes(parsed)));
             await route.FulfillAsync(new() { Response = response, Body = receipt.ToJsonString() });
         });
 
-        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+        await status.GotoAsync($"/status/{secret.Id}#{secret.ManageToken}");
 
         await Expect(status.Locator("#chain")).ToHaveTextAsync("The server reports: history intact, 2 recorded events in order.");
         await AssertWarningAsync(status, "Warning: event 2 is missing.");
@@ -181,7 +200,7 @@ public sealed partial class BrowserTests
         await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
         await (await fixture.Client.RevealAsync(secret.Id, secret.AccessToken)).AssertOkAsync();
         var status = await NewPageAsync();
-        await status.GotoAsync($"/m/{secret.Id}#{secret.ManageToken}");
+        await status.GotoAsync($"/status/{secret.Id}#{secret.ManageToken}");
         await Expect(status.Locator("#device-check")).ToContainTextAsync("Verified on this device");
         await Expect(status.Locator("#device-check")).Not.ToHaveClassAsync(new Regex("tampered"));
         return (secret, status);

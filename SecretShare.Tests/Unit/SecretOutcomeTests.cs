@@ -38,7 +38,7 @@ public sealed class SecretOutcomeTests : IDisposable
             }
         };
         listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-            measurements.Enqueue((instrument.Name, tags.ToArray().FirstOrDefault(t => t.Key == "reason").Value as string)));
+            measurements.Enqueue((instrument.Name, tags.ToArray().FirstOrDefault(t => t.Key is "reason" or "by").Value as string)));
         listener.Start();
         service = new SecretService(
             repository, TimeProvider.System, Options.Create(new SecretLimitsOptions { MaxFailedAttempts = 7 }),
@@ -157,13 +157,15 @@ public sealed class SecretOutcomeTests : IDisposable
         Assert.Empty(repository.Attempts);
     }
 
-    [Fact]
-    public async Task A_delete_says_nothing_but_204_and_counts_a_burn()
+    [Theory]
+    [InlineData(DeletedBy.Creator, "creator")]
+    [InlineData(DeletedBy.Recipient, "recipient")]
+    public async Task A_delete_says_nothing_but_204_and_counts_a_deletion_by_whom_never_a_burn(DeletedBy by, string counted)
     {
-        repository.Delete = SecretResult<DeletedBy>.Granted(DeletedBy.Recipient);
+        repository.Delete = SecretResult<DeletedBy>.Granted(by);
 
         Assert.IsType<NoContent>(await Delete($"Bearer {Token}"));
-        Assert.Equal([("secretshare.secrets.burned", "deleted")], measurements);
+        Assert.Equal([("secretshare.secrets.deleted", counted)], measurements);
     }
 
     public void Dispose()

@@ -161,9 +161,9 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
       if (addViews) body.addViews = addViews;
       return request('POST', `${secretPath(id)}/extend`, { body });
     },
-    /** GET /api/secrets/{id}/events with Authorization: Bearer <manage token> → {id, status, expiresAt, viewsRemaining, events, chain}. */
-    getSecretEvents(id, manageToken) {
-      return request('GET', `${secretPath(id)}/events`, { token: manageToken });
+    /** GET /api/secrets/{id}/status with Authorization: Bearer <manage token> → {id, status, expiresAt, viewsRemaining, events, chain, …, signature}. */
+    getSecretStatus(id, manageToken) {
+      return request('GET', `${secretPath(id)}/status`, { token: manageToken });
     },
     /** GET /api/receipt-keys → the JWK set of receipt-signing keys. */
     getReceiptKeys() {
@@ -198,7 +198,7 @@ export const createSecret = (body) => defaultClient.createSecret(body);
 export const getSecret = (id) => defaultClient.getSecret(id);
 export const revealSecret = (id, accessToken) => defaultClient.revealSecret(id, accessToken);
 export const extendSecret = (id, accessToken, changes) => defaultClient.extendSecret(id, accessToken, changes);
-export const getSecretEvents = (id, manageToken) => defaultClient.getSecretEvents(id, manageToken);
+export const getSecretStatus = (id, manageToken) => defaultClient.getSecretStatus(id, manageToken);
 export const deleteSecret = (id, bearerToken) => defaultClient.deleteSecret(id, bearerToken);
 export const getReceiptKeys = () => defaultClient.getReceiptKeys();
 export const createRequest = (body) => defaultClient.createRequest(body);

@@ -13,7 +13,7 @@
 //   #result               result section       #result-heading      focused after creation
 //   #share-link           read-only link       #copy-link           copy button
 //   #share-qr             canvas: QR code of the link, drawn in the page (qr.js)
-//   #status-link          the creator's private status link /m/{id}#{manageToken}   #copy-status-link
+//   #status-link          the creator's private status link /status/{id}#{manageToken}   #copy-status-link
 //   #passphrase-result    wrapper (hidden without passphrase)
 //   #passphrase-display   read-only passphrase #copy-passphrase     copy button
 //   #result-expiry        expiry and views text

@@ -363,17 +363,17 @@ export function parseSecretPath(pathname) {
   return isValidId(m[1]) ? m[1] : null;
 }
 
-/** Extracts the id from a private status link's path "/m/{id}" (a trailing slash is tolerated). Returns null if invalid. */
+/** Extracts the id from a private status link's path "/status/{id}" (a trailing slash is tolerated). Returns null if invalid. */
 export function parseStatusPath(pathname) {
   if (typeof pathname !== 'string') return null;
-  const m = /^\/m\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
+  const m = /^\/status\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
   if (!m) return null;
   return isValidId(m[1]) ? m[1] : null;
 }
 
-/** Builds the creator's private status link {origin}/m/{id}#{manageToken}: the token only in the fragment. */
+/** Builds the creator's private status link {origin}/status/{id}#{manageToken}: the token only in the fragment. */
 export function formatStatusLink(origin, id, manageToken) {
-  return `${String(origin).replace(/\/+$/, '')}/m/${encodeURIComponent(id)}#${manageToken}`;
+  return `${String(origin).replace(/\/+$/, '')}/status/${encodeURIComponent(id)}#${manageToken}`;
 }
 
 /** Builds {origin}/s/{id}#{base64url(K)}. A trailing slash on origin is dropped. */

@@ -1,4 +1,4 @@
-// Status page (/m/{id}, status.html): the creator's private view of one secret. The id comes from
+// Status page (/status/{id}, status.html): the creator's private view of one secret. The id comes from
 // location.pathname, the manage token from location.hash; the token is sent only in the Authorization
 // header of same-origin API calls. Shows the status, the recorded events, the server's verdict on the chain
 // and this device's own check of the signed receipt (receipt.js): signature, internal consistency, and trust on
@@ -15,7 +15,7 @@
 //   #status      aria-live polite        #error        role=alert
 
 import { parseStatusPath, parseLinkKey } from './protocol.js';
-import { getSecretEvents, getReceiptKeys, deleteSecret, describeError, ApiError } from './api.js';
+import { getSecretStatus, getReceiptKeys, deleteSecret, describeError, ApiError } from './api.js';
 import { $, setStatus, showError, clearError, setBusy, show, focusElement, formatExpiry, formatLocal, formatViewsLeft } from './ui.js';
 import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 import { hasValidSignature, chainProblem, checkKeySet, memoryProblem, memoryOf, receiptFile } from './receipt.js';
@@ -171,7 +171,7 @@ async function load({ announce = false } = {}) {
   clearError();
   setBusy(refreshButton, true, 'busy.loading');
   try {
-    const [receipt, jwks] = await Promise.all([getSecretEvents(id, token), getReceiptKeys()]);
+    const [receipt, jwks] = await Promise.all([getSecretStatus(id, token), getReceiptKeys()]);
     render(receipt);
     const check = await checkOnDevice(receipt, jwks);
     renderDeviceCheck(check);
