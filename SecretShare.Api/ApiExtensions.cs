@@ -10,7 +10,7 @@ using SecretShare.Api.Infrastructure;
 using SecretShare.Api.Requests;
 using SecretShare.Api.Secrets;
 using SecretShare.Storage;
-using SecretShare.Storage.Configuration;
+using SecretShare.Hosting;
 
 namespace SecretShare.Api;
 

@@ -1,12 +1,12 @@
-using Microsoft.Extensions.Options;
 using SecretShare.Api;
+using SecretShare.Hosting;
 using SecretShare.Storage;
-using SecretShare.Storage.Configuration;
 
 return await GuardedStartup.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
 
+    builder.AddGuardedStartup();
     builder.AddServiceDefaults();
     builder.AddSecretStorage();
     builder.AddSecretShareApi();
@@ -15,8 +15,6 @@ return await GuardedStartup.RunAsync(async () =>
 
     app.UseSecretShareApi();
 
-    app.Services.GetRequiredService<IStartupValidator>().Validate();
-    await app.Services.GetRequiredService<StorageInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
     await app.RunAsync();
     return 0;
 });

@@ -1,7 +1,9 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SecretShare.Hosting;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.DynamoDb;
 using SecretShare.Storage.Postgres;
@@ -10,12 +12,27 @@ namespace SecretShare.Storage;
 
 /// <summary>
 /// Prepares storage before the host serves anything: applies PostgreSQL migrations or provisions the local
-/// DynamoDB table, retrying while the database is still starting (as under Aspire or docker compose).
+/// DynamoDB table, retrying while the database is still starting (as under Aspire or docker compose). It runs when
+/// the host starts, before any hosted service's StartAsync (Kestrel's among them), so no request reaches storage
+/// that is not ready; a failure is a <see cref="StartupConfigurationException"/>, which GuardedStartup reports as one line.
 /// </summary>
 public sealed partial class StorageInitializer(
     IServiceProvider services, StorageBackend backend, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
+    : IHostedLifecycleService
 {
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => InitializeAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var description = backend switch
         {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Microsoft.Extensions.Options;
+using SecretShare.Hosting;
 using SecretShare.Storage.Audit;
 using SecretShare.Storage.Configuration;
 using SecretShare.Storage.DynamoDb;
@@ -24,8 +25,9 @@ public static class StorageServiceCollectionExtensions
     public const string DatabaseHealthCheck = "database";
 
     /// <summary>
-    /// Detects the backend from the environment and registers its repository, its health check and a
-    /// <see cref="StorageInitializer"/>. Throws <see cref="StartupConfigurationException"/> when misconfigured.
+    /// Detects the backend from the environment and registers its repository, its health check and the
+    /// <see cref="StorageInitializer"/> that prepares it when the host starts. Throws
+    /// <see cref="StartupConfigurationException"/> when misconfigured.
     /// </summary>
     public static StorageBackend AddSecretStorage(this IHostApplicationBuilder builder)
     {
@@ -37,7 +39,7 @@ public static class StorageServiceCollectionExtensions
 
         var services = builder.Services;
         services.AddSingleton(backend);
-        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService<StorageInitializer>();
         services.AddOptions<StorageOptions>().BindStartupConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // The key ring the repositories key each trail with; validated whenever it is read (RequireAuditKeys: at start).
         services.AddOptions<AuditOptions>().BindStartupConfiguration(AuditOptions.SectionName);
@@ -54,7 +56,7 @@ public static class StorageServiceCollectionExtensions
                 services.AddScoped<ISecretRepository, PostgresSecretRepository>();
                 services.AddScoped<IRequestRepository, PostgresRequestRepository>();
                 services.AddSingleton<PostgresSchemaMigrator>();
-                services.AddSingleton<ExpiredSecretsCleaner>();
+                services.AddSingleton<IExpiredSecretsSweeper, PostgresExpiredSecretsSweeper>();
                 services.AddHealthChecks().AddDbContextCheck<SecretsDbContext>(DatabaseHealthCheck, tags: [DatabaseHealthCheck]);
                 break;
 
@@ -76,6 +78,23 @@ public static class StorageServiceCollectionExtensions
         }
 
         return backend;
+    }
+
+    /// <summary>
+    /// The backend's <see cref="IExpiredSecretsSweeper"/>: the cleanup worker's call. On PostgreSQL it comes with the
+    /// whole storage (<see cref="AddSecretStorage"/>, prepared at start as for the API). DynamoDB's TTL does the work
+    /// there, so nothing else is registered: the worker neither connects, nor waits for the database, nor needs
+    /// credentials.
+    /// </summary>
+    public static void AddExpiredSecretsSweeper(this IHostApplicationBuilder builder)
+    {
+        if (StorageBackend.Detect(builder.Configuration) is DynamoDbBackend dynamo)
+        {
+            builder.Services.AddSingleton<IExpiredSecretsSweeper>(new DynamoDbTtlSweeper(dynamo));
+            return;
+        }
+
+        builder.AddSecretStorage();
     }
 
     /// <summary>

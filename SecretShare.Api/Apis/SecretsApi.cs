@@ -138,7 +138,7 @@ public static class SecretsApi
             return NotFound();
         }
 
-        return await secrets.GetAsync(id, cancellationToken) is { } state ? TypedResults.Ok(ToMetadata(state)) : NotFound();
+        return await secrets.GetAsync(id, cancellationToken) is { } state ? TypedResults.Ok(ToMetadata(state.Metadata)) : NotFound();
     }
 
     public static async Task<Results<Ok<RevealSecretResponse>, ValidationProblem, ProblemHttpResult>> RevealSecret(
@@ -308,8 +308,8 @@ public static class SecretsApi
             detail: $"Send an 'Authorization: Bearer <token>' header with {which} (32 bytes, base64url).");
     }
 
-    private static SecretMetadataResponse ToMetadata(SecretState state) =>
-        new(state.Id, state.ExpiresAt, state.MaxViews, state.ViewsRemaining, state.PassphraseProtected, state.Extendable);
+    private static SecretMetadataResponse ToMetadata(SecretMetadata secret) =>
+        new(secret.Id, secret.ExpiresAt, secret.MaxViews, secret.ViewsRemaining, secret.PassphraseProtected, secret.Extendable);
 
     /// <summary>A wrong token is a 403 (with the attempts left when the secret counts them); anything else a 404.</summary>
     private static ProblemHttpResult Failure<T>(SecretResult<T> result) => result switch

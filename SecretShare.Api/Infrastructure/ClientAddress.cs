@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.HttpOverrides;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.Extensions.Options;
-using SecretShare.Storage.Configuration;
+using SecretShare.Hosting;
 
 namespace SecretShare.Api.Infrastructure;
 

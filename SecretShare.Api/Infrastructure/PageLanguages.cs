@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
-using SecretShare.Storage.Configuration;
+using SecretShare.Hosting;
 
 namespace SecretShare.Api.Infrastructure;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using SecretShare.Api.Secrets;
+using SecretShare.Hosting;
 using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Api.Infrastructure;

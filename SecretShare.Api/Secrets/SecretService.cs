@@ -73,7 +73,7 @@ public sealed partial class SecretService(
         return Counted(id, result);
     }
 
-    public async Task<SecretResult<SecretState>> ExtendAsync(
+    public async Task<SecretResult<SecretMetadata>> ExtendAsync(
         string id, byte[] accessToken, int addSeconds, int addViews, CancellationToken cancellationToken)
     {
         var extension = new SecretExtension(

@@ -1,4 +1,5 @@
 using Npgsql;
+using SecretShare.Hosting;
 
 namespace SecretShare.Storage.Configuration;
 

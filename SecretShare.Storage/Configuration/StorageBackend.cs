@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using SecretShare.Hosting;
 
 namespace SecretShare.Storage.Configuration;
 

@@ -91,8 +91,8 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                     new EventDraft(SecretEventTypes.Viewed, revealed.ViewsRemaining));
         }, cancellationToken);
 
-    public async Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
-        await committer.ApplyAsync<SecretState>(attempt.Id, withCiphertext: false, (item, _) =>
+    public async Task<SecretResult<SecretMetadata>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
+        await committer.ApplyAsync<SecretMetadata>(attempt.Id, withCiphertext: false, (item, _) =>
         {
             if (Live(item, attempt.Now) is not { } state)
             {
@@ -102,7 +102,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
             // The token first, so that a wrong token on a secret that is not extendable still counts.
             if (!Matches(state.AccessHash, attempt.TokenHash))
             {
-                return CountFailure<SecretState>(state, attempt);
+                return CountFailure<SecretMetadata>(state, attempt);
             }
 
             if (!state.Extendable)
@@ -125,7 +125,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 update += ", #max_views = :max_next";
             }
 
-            return new Change<SecretState>(SecretResult<SecretState>.Granted(extended), UpdateSecret(state, update, values), attempt.Now, extended,
+            return new Change<SecretMetadata>(SecretResult<SecretMetadata>.Granted(extended.Metadata), UpdateSecret(state, update, values), attempt.Now, extended,
                 new EventDraft(SecretEventTypes.Extended, extended.ViewsRemaining));
         }, cancellationToken);
 

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
+using SecretShare.Hosting;
 using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Storage.DynamoDb;

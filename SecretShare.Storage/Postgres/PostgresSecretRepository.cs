@@ -128,7 +128,7 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
             : Failed<RevealedSecret>(reader);
     }
 
-    public async Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken)
+    public async Task<SecretResult<SecretMetadata>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken)
     {
         await using var batch = Decide(ExtendSql, attempt);
         var command = batch.BatchCommands[^1];
@@ -138,19 +138,14 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
         command.Parameters.Add(Int(extension.ViewsLimit));
         await using var reader = await ExecuteDecisionAsync(batch, cancellationToken);
         return await ReadOutcomeAsync(reader, cancellationToken) == SecretOutcome.Granted
-            ? SecretResult<SecretState>.Granted(new SecretState(
+            ? SecretResult<SecretMetadata>.Granted(new SecretMetadata(
                 Id: attempt.Id,
-                AccessHash: attempt.TokenHash,
-                ManageHash: [],
-                CreatedAt: reader.GetFieldValue<DateTimeOffset>(3),
                 ExpiresAt: reader.GetFieldValue<DateTimeOffset>(4),
-                ExpiresAtLimit: default,
                 MaxViews: reader.IsDBNull(5) ? null : reader.GetInt32(5),
                 Views: reader.GetInt32(6),
-                FailedAttempts: 0,
                 Extendable: reader.GetBoolean(7),
                 PassphraseProtected: reader.GetBoolean(8)))
-            : Failed<SecretState>(reader);
+            : Failed<SecretMetadata>(reader);
     }
 
     public async Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken)
@@ -221,7 +216,6 @@ internal sealed class PostgresSecretRepository(NpgsqlDataSource dataSource, IOpt
             : throw new InvalidOperationException("A decision function returned no row.");
 
     /// <summary>A decision other than granted, with the attempts left after a counted wrong token.</summary>
-
     private static SecretResult<T> Failed<T>(NpgsqlDataReader reader) =>
         new(Outcome(reader.GetString(0)), AttemptsRemaining: reader.IsDBNull(1) ? null : reader.GetInt32(1));
 

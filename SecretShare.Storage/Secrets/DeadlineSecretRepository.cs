@@ -17,7 +17,7 @@ internal sealed class DeadlineSecretRepository(ISecretRepository inner, TimeSpan
     public Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
         RunAsync(token => inner.RevealAsync(attempt, token), cancellationToken);
 
-    public Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
+    public Task<SecretResult<SecretMetadata>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
         RunAsync(token => inner.ExtendAsync(attempt, extension, token), cancellationToken);
 
     public Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>

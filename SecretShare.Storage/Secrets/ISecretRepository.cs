@@ -23,7 +23,7 @@ public interface ISecretRepository
     /// With the access token: applies the extension, or answers <see cref="SecretOutcome.NotExtendable"/> /
     /// <see cref="SecretOutcome.OutOfBounds"/> without writing. With a wrong token: as <see cref="RevealAsync"/>.
     /// </summary>
-    Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken);
+    Task<SecretResult<SecretMetadata>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken);
 
     /// <summary>With the access or the manage token: deletes the secret and says which token it was. A wrong token: as <see cref="RevealAsync"/>.</summary>
     Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken);

@@ -29,12 +29,22 @@ public sealed record SecretState(
     /// <summary><c>null</c> means unlimited views until expiry.</summary>
     public int? ViewsRemaining => MaxViews is { } max ? Math.Max(0, max - Views) : null;
 
+    /// <summary>What anyone holding the id may learn.</summary>
+    public SecretMetadata Metadata => new(Id, ExpiresAt, MaxViews, Views, Extendable, PassphraseProtected);
+
     /// <summary>
     /// The limit of a secret stored before limits were stored: the default maximum lifetime (90 days) for an extendable
     /// one. Migration 0004 gives PostgreSQL rows the same.
     /// </summary>
     public static DateTimeOffset LegacyExpiresAtLimit(DateTimeOffset createdAt, DateTimeOffset expiresAt, bool extendable) =>
         extendable && createdAt.AddDays(90) > expiresAt ? createdAt.AddDays(90) : expiresAt;
+}
+
+/// <summary>What the server tells about a live secret (GET metadata, and the answer to an extension).</summary>
+public sealed record SecretMetadata(string Id, DateTimeOffset ExpiresAt, int? MaxViews, int Views, bool Extendable, bool PassphraseProtected)
+{
+    /// <summary><c>null</c> means unlimited views until expiry.</summary>
+    public int? ViewsRemaining => MaxViews is { } max ? Math.Max(0, max - Views) : null;
 }
 
 /// <summary>A secret as created: its state and the encrypted payload.</summary>

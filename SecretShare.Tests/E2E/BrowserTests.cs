@@ -845,7 +845,8 @@ public sealed partial class BrowserTests(E2EFixture fixture) : IClassFixture<E2E
     private bool IsExpectedFailedApiCall(string text, string location) =>
         expectedFailedStatuses.Any(status =>
             text == $"Failed to load resource: the server responded with a status of {status} ({ReasonPhrases[status]})"
-            && location.StartsWith($"{fixture.Origin}/api/secrets/", StringComparison.Ordinal));
+            && (location.StartsWith($"{fixture.Origin}/api/secrets/", StringComparison.Ordinal)
+                || location.StartsWith($"{fixture.Origin}/api/requests/", StringComparison.Ordinal)));
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }

@@ -33,7 +33,8 @@ public sealed partial class BrowserTests
     public async Task Accept_Language_picks_the_language_the_server_writes_into_the_page(
         string acceptLanguage, string lang, string dir, string heading)
     {
-        foreach (var path in new[] { "/", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/status/AAAAAAAAAAAAAAAAAAAAAA" })
+        var id = new string('A', 22);
+        foreach (var path in new[] { "/", $"/s/{id}", $"/status/{id}", "/request", $"/r/{id}", $"/i/{id}" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             if (acceptLanguage != "")
@@ -49,11 +50,13 @@ public sealed partial class BrowserTests
             Assert.Equal([lang], response.Content.Headers.ContentLanguage);
             Assert.Contains("Accept-Language", response.Headers.Vary);
             Assert.Equal(new MediaTypeHeaderValue("text/html") { CharSet = "utf-8" }, response.Content.Headers.ContentType);
+            // The static texts are there before any script runs: a screen reader's first words, and the page without script.
+            Assert.Matches("<h1 [^>]*data-i18n=\"[a-z]+\\.heading\">[^<]+</h1>", html);
+            Assert.Matches("<noscript><p class=\"error\" data-i18n=\"[a-z]+\\.noscript\">[^<]+</p></noscript>", html);
+            Assert.Contains("<select id=\"language\" name=\"language\"></select>", html, StringComparison.Ordinal);
             if (path == "/")
             {
-                // The static texts are there before any script runs: a screen reader's first words, and the page without script.
                 Assert.Contains($"<h1 data-i18n=\"create.heading\">{heading}</h1>", html, StringComparison.Ordinal);
-                Assert.Matches("<noscript><p class=\"error\" data-i18n=\"create.noscript\">[^<]+</p></noscript>", html);
                 Assert.Matches("<meta name=\"description\" data-i18n-content=\"create.description\" content=\"[^\"]+\">", html);
             }
         }

@@ -164,6 +164,121 @@ public sealed partial class BrowserTests
         AssertCleanRun();
     }
 
+    [Fact]
+    public async Task Request_pages_speak_Norwegian_end_to_end_and_the_inbox_switches_language_in_place_keeping_a_revealed_answer()
+    {
+        await UseLocaleAsync("nb-NO");
+        var page = await NewPageAsync();
+        await page.GotoAsync("/request");
+        await Expect(page).ToHaveTitleAsync("SecretShare: be om en hemmelighet");
+        await Expect(page.Locator("#expires option:checked")).ToHaveTextAsync("1 døgn");
+        await page.Locator("#create").ClickAsync();
+        await Expect(page.Locator("#result-heading")).ToHaveTextAsync("Forespørselen din er klar");
+        var fillIn = await page.Locator("#fill-in-link").InputValueAsync();
+        var inbox = await page.Locator("#inbox-link").InputValueAsync();
+
+        var sender = await NewPageAsync();
+        await sender.GotoAsync(fillIn);
+        await Expect(sender.Locator("h1")).ToHaveTextAsync("Noen har bedt deg om en hemmelighet");
+        await Expect(sender.Locator("#open-until")).ToContainTextAsync("Åpen til ");
+        await sender.Locator("#secret").FillAsync("på norsk");
+        await sender.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "nøkkel.txt", MimeType = "text/plain", Buffer = "hei"u8.ToArray() });
+        await Expect(sender.Locator("#file-list button")).ToHaveAttributeAsync("aria-label", "Fjern nøkkel.txt");
+        await sender.Locator("#send").ClickAsync();
+        await Expect(sender.Locator("#sent-detail")).ToContainTextAsync("bare de kan lese den");
+
+        var requester = await NewPageAsync();
+        await requester.GotoAsync(inbox);
+        await Expect(requester.Locator("#inbox-summary")).ToHaveTextAsync("1 svar mottatt. Den tar ikke imot flere svar.");
+        await requester.Locator("#answer-list button.reveal").ClickAsync();
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveValueAsync("på norsk");
+        await Expect(requester.Locator("#answer-list")).ToContainTextAsync("Det var siste visning");
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveAttributeAsync("aria-label", "Teksten i svar 1");
+
+        // In place: the revealed answer (now deleted from the server) stays, every text changes.
+        await ChooseLanguageByKeyboardAsync(requester, "en");
+        await Expect(requester.Locator("h1")).ToHaveTextAsync("Answers to your request");
+        await Expect(requester.Locator("#inbox-summary")).ToHaveTextAsync("1 answer received. It takes no more answers.");
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveValueAsync("på norsk");
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveAttributeAsync("aria-label", "Text of answer 1");
+        await Expect(requester.Locator("#answer-list button[aria-label='Download nøkkel.txt']")).ToHaveTextAsync("Download");
+        await Expect(requester.Locator("#answer-list")).ToContainTextAsync("That was its last view");
+        await Expect(requester.Locator("#event-list")).ToContainTextAsync("Answer 1 received");
+        AssertCleanRun();
+    }
+
+    [Theory]
+    [InlineData("en-GB")]
+    [InlineData("nb-NO")]
+    [InlineData("ar")]
+    public async Task Request_pages_in_every_state_have_no_WCAG_2_1_AA_violation(string locale)
+    {
+        ExpectFailedApiCalls(404);
+        await UseLocaleAsync(locale);
+        var language = locale[..2];
+        var page = await NewPageAsync();
+        await page.GotoAsync("/request");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        await Expect(page.Locator("#language")).ToHaveValueAsync(language);
+        await AssertAccessibleAsync(page, "request form");
+
+        await page.Locator("#answers").FillAsync("2");
+        await page.Locator("#create").ClickAsync();
+        await Expect(page.Locator("#result-heading")).ToBeFocusedAsync();
+        await AssertAccessibleAsync(page, "request, links shown");
+        var fillIn = await page.Locator("#fill-in-link").InputValueAsync();
+        var inbox = await page.Locator("#inbox-link").InputValueAsync();
+
+        var sender = await NewPageAsync();
+        await sender.GotoAsync(fillIn);
+        await Expect(sender.Locator("#send")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(sender, "fill-in form");
+        await sender.Locator("#secret").FillAsync("axe");
+        await sender.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+        await Expect(sender.Locator("#file-list li")).ToHaveCountAsync(1);
+        await AssertAccessibleAsync(sender, "fill-in form, a file attached");
+        await sender.Locator("#send").ClickAsync();
+        await Expect(sender.Locator("#sent-heading")).ToBeFocusedAsync();
+        await AssertAccessibleAsync(sender, "fill-in, sent");
+
+        var requester = await NewPageAsync();
+        await requester.GotoAsync(inbox);
+        await Expect(requester.Locator("#answer-list button.reveal")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(requester, "inbox with an answer");
+        await requester.Locator("#answer-list button.reveal").ClickAsync();
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveValueAsync("axe");
+        await Expect(requester.Locator("#answer-list .file-list li")).ToHaveCountAsync(1);
+        await AssertAccessibleAsync(requester, "inbox, answer revealed with a file");
+
+        var gone = await NewPageAsync();
+        await gone.GotoAsync($"/r/{new string('A', 22)}#{fillIn.Split('#')[1]}");
+        await Expect(gone.Locator("#error")).Not.ToBeEmptyAsync();
+        await AssertAccessibleAsync(gone, "fill-in, request gone");
+        if (language == "ar")
+        {
+            await ScreenshotAsync(requester, "inbox-rtl");
+        }
+
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Request_is_reachable_from_the_home_page_by_keyboard_and_leads_back()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#ask-for-secret")).ToHaveTextAsync("Need a secret from someone else? Ask them for it");
+        await TabToVisiblyAsync(page, "ask-for-secret");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/request$"));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Ask someone for a secret");
+
+        await TabToVisiblyAsync(page, "share-instead");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Share a secret");
+        AssertCleanRun();
+    }
+
     /// <summary>Creates a request on the request page; returns the fill-in and inbox links it shows.</summary>
     private async Task<(string FillIn, string Inbox)> CreateRequestOnPageAsync()
     {

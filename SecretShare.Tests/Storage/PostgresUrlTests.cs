@@ -1,4 +1,5 @@
 using Npgsql;
+using SecretShare.Hosting;
 using SecretShare.Storage.Configuration;
 
 namespace SecretShare.Tests.Storage;

@@ -198,13 +198,13 @@ public sealed class SecretOutcomeTests : IDisposable
 
         public SecretResult<RevealedSecret> Reveal { get; set; }
 
-        public SecretResult<SecretState> Extend { get; set; }
+        public SecretResult<SecretMetadata> Extend { get; set; }
 
         public SecretResult<DeletedBy> Delete { get; set; }
 
         public Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken) => Decide(attempt, Reveal);
 
-        public Task<SecretResult<SecretState>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
+        public Task<SecretResult<SecretMetadata>> ExtendAsync(TokenAttempt attempt, SecretExtension extension, CancellationToken cancellationToken) =>
             Decide(attempt, Extend);
 
         public Task<SecretResult<DeletedBy>> DeleteAsync(TokenAttempt attempt, CancellationToken cancellationToken) => Decide(attempt, Delete);

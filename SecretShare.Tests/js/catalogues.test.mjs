@@ -107,6 +107,8 @@ test('every key the pages use exists in English, and static texts have no placeh
   }
   // Keys built from a value: each value the code can produce.
   for (const what of ['link', 'statusLink', 'passphrase', 'secret']) for (const outcome of ['copied', 'selected']) assert.ok(known(`copy.${what}.${outcome}`));
+  for (const what of ['fillInLink', 'inboxLink']) for (const outcome of ['copied', 'selected']) assert.ok(known(`request.copy.${what}.${outcome}`));
+  for (const type of ['created', 'answered', 'viewed', 'burned', 'deleted', 'expired', 'unknown']) assert.ok(known(`inbox.events.${type}`));
   for (const state of ['active', 'burned', 'deleted', 'expired']) assert.ok(known(`status.states.${state}`));
   for (const field of ['ciphertext', 'expiresInSeconds', 'maxViews', 'addSeconds', 'addViews']) assert.ok(known(`errors.field.${field}`));
 });

@@ -83,14 +83,8 @@ export function textsInScript(source) {
   return found;
 }
 
-// The request pages (issue 20) still speak English only: their texts sit in one object, js/request-text.js, until they
-// move into the catalogues with the pages' switch to i18n.js (docs/design.md, "Requests for a secret"). Listed by name so
-// that no other page can slip past.
-const ENGLISH_ONLY_PAGES = ['request.html', 'respond.html', 'inbox.html'];
-const ENGLISH_ONLY_SCRIPTS = ['request-text.js'];
-
 test('the pages hold no text of their own: every text is a data-i18n key', () => {
-  const found = readdirSync(wwwroot).filter((name) => name.endsWith('.html') && !ENGLISH_ONLY_PAGES.includes(name))
+  const found = readdirSync(wwwroot).filter((name) => name.endsWith('.html'))
     .map((page) => [page, textsInHtml(readFileSync(new URL(page, wwwroot), 'utf8'))])
     .filter(([, texts]) => texts.length > 0);
   assert.deepEqual(Object.fromEntries(found), {});
@@ -100,7 +94,7 @@ test('the pages hold no text of their own: every text is a data-i18n key', () =>
 const DATA_SCRIPTS = ['wordlist.js'];
 
 test('the scripts hold no text of their own: every text is a catalogue key', () => {
-  const found = readdirSync(scripts).filter((name) => name.endsWith('.js') && !DATA_SCRIPTS.includes(name) && !ENGLISH_ONLY_SCRIPTS.includes(name))
+  const found = readdirSync(scripts).filter((name) => name.endsWith('.js') && !DATA_SCRIPTS.includes(name))
     .map((script) => [script, textsInScript(readFileSync(new URL(script, scripts), 'utf8'))])
     .filter(([, texts]) => texts.length > 0);
   assert.deepEqual(Object.fromEntries(found), {});

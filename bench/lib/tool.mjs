@@ -53,7 +53,7 @@ switch (command) {
       chash: hex(randomBytes(32)), // a 'created' event's hash, which the API computes
       retention: 'P7D', // StorageOptions.EventRetention's default, 7 days, in a form without spaces
       keyid: 'bench', // the audit key id the API hands each transaction (PostgresAuditKeys)
-      pads: 'bench:' + randomBytes(128).toString('hex'), // one secret's HMAC pads, which the API computes per secret
+      pads: randomBytes(128).toString('hex'), // one secret's HMAC pads under the current key, which the API computes per secret
     };
     console.log(Object.entries(vars).map(([k, v]) => `-D ${k}=${v}`).join(' '));
     break;

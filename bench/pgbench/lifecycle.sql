@@ -14,7 +14,7 @@ VALUES (:r, :one, 'created', :created, :one, NULL, :genesis, :chash, :keyid);
 \endpipeline
 \startpipeline
 SELECT set_config('secretshare.audit_secret', :r::text, true), set_config('secretshare.audit_key_id', :keyid::text, true),
-       set_config('secretshare.audit_pads', :pads::text, true);
+       set_config('secretshare.audit_current_pads', :pads::text, true), set_config('secretshare.audit_pads', '', true);
 SELECT outcome, attempts_remaining, encrypted_data, created_at, expires_at, max_views, views, extendable, passphrase_protected, deleted_by
 FROM secret_reveal(:r::text, :hash::bytea, :now::timestamptz, 5, :retention::interval);
 \endpipeline

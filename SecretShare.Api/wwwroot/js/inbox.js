@@ -10,100 +10,152 @@ import { envelopeFiles } from './protocol.js';
 import { answerKeys, openAnswer, parseInboxFragment, parseRequestPath } from './request-protocol.js';
 import { describeError, getInbox, revealSecret, ApiError } from './api.js';
 import { downloadFile, fileListItem } from './files.js';
-import { $, clearError, setBusy, show, formatLocal } from './ui.js';
-import { TEXT, applyText, setStatus, showError } from './request-text.js';
-import { initLanguages } from './i18n.js';
+import { $, clearError, setBusy, setStatus, show, showError, formatLocal, formatViewsLeft } from './ui.js';
+import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
-// The shared helpers (error descriptions, file sizes, dates) speak through the catalogues: load them first.
 await initLanguages();
-
-applyText();
 
 const id = parseRequestPath(location.pathname, 'i');
 const link = parseInboxFragment(location.hash);
 // Read once, as on the view and status pages: the private key leaves the address bar and the session history.
 if (link) globalThis.history.replaceState(null, '', location.pathname + location.search);
 
-function element(tag, className, text) {
+/** The inbox last loaded, and what this page revealed of it (answer id → { envelope, burned, viewsRemaining }). */
+let shown = null;
+const revealed = new Map();
+
+function element(tag, className) {
   const el = document.createElement(tag);
   if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
   return el;
 }
 
-async function reveal(answer, number, item, button) {
+/** An element whose text is the catalogue's `key` in the page's language, now and after a change of language. */
+function translated(tag, className, key, options) {
+  const el = element(tag, className);
+  setText(el, () => t(key, options));
+  return el;
+}
+
+async function reveal(answer, button) {
   clearError();
-  setBusy(button, true, TEXT.revealing);
+  setBusy(button, true, 'busy.revealing');
   try {
     const keys = await answerKeys(id, link.privateKey, answer.ephemeralKey);
-    const revealed = await revealSecret(answer.id, keys.accessTokenText);
-    const envelope = await openAnswer(id, keys, revealed.ciphertext);
-    const text = element('textarea', 'answer-text');
-    text.readOnly = true;
-    text.rows = 4;
-    text.value = envelope.text;
-    text.setAttribute('aria-label', TEXT.answerText(number));
-    const files = element('ul', 'file-list');
-    for (const file of envelopeFiles(envelope)) {
-      files.append(fileListItem(file.name, file.bytes.length, {
-        label: TEXT.downloadButton, namedLabel: `${TEXT.downloadButton} ${file.name}`, className: 'secondary', onClick: () => downloadFile(file),
-      }));
-    }
-    button.remove();
-    item.append(text, files, element('p', 'meta', revealed.burned ? TEXT.lastView : TEXT.viewsLeft(revealed.viewsRemaining)));
-    text.focus();
+    const opened = await revealSecret(answer.id, keys.accessTokenText);
+    const envelope = await openAnswer(id, keys, opened.ciphertext);
+    revealed.set(answer.id, { envelope, burned: opened.burned, viewsRemaining: opened.viewsRemaining });
+    renderAnswers();
+    $('answer-list').querySelector(`textarea[data-answer="${CSS.escape(answer.id)}"]`)?.focus();
   } catch (error) {
     setBusy(button, false);
-    if (error instanceof ApiError && error.status === 404) showError(TEXT.answerGone);
-    else showError(error instanceof ApiError ? describeError(error) : TEXT.cannotDecrypt);
+    if (error instanceof ApiError && error.status === 404) showError('inbox.answerGone');
+    else if (error instanceof ApiError) showError(() => describeError(error));
+    else showError('inbox.errors.cannotDecrypt');
   }
 }
 
-function render(inbox) {
-  $('inbox-summary').textContent = TEXT.inboxSummary(inbox.answers.length, inbox.answersRemaining, formatLocal(new Date(inbox.expiresAt)));
-  const numbers = new Map(inbox.answers.map((answer, index) => [answer.id, index + 1]));
-  $('answer-list').replaceChildren(...inbox.answers.map((answer) => {
-    const number = numbers.get(answer.id);
+/** What a revealed answer shows: its text, its files as downloads, and how many views it has left. */
+function revealedParts(answerId, number) {
+  const { envelope, burned, viewsRemaining } = revealed.get(answerId);
+  const text = element('textarea', 'answer-text');
+  text.readOnly = true;
+  text.rows = 4;
+  text.value = envelope.text;
+  text.dir = 'auto';
+  text.dataset.answer = answerId;
+  text.setAttribute('aria-label', t('inbox.answerText', { number }));
+  const files = element('ul', 'file-list');
+  for (const file of envelopeFiles(envelope)) {
+    files.append(fileListItem(file.name, file.bytes.length, {
+      label: t('view.download'),
+      namedLabel: t('view.downloadNamed', { name: file.name }),
+      className: 'secondary',
+      onClick: () => downloadFile(file),
+    }));
+  }
+  const views = element('p', 'meta');
+  setText(views, () => (burned ? t('inbox.lastView') : formatViewsLeft(viewsRemaining)));
+  return [text, files, views];
+}
+
+/** The answers, numbered in the order they came; drawn again after a reveal and in a new language. */
+function renderAnswers() {
+  if (!shown) return;
+  const list = $('answer-list');
+  if (shown.answers.length === 0) {
+    list.replaceChildren(translated('li', 'meta', 'inbox.noAnswers'));
+    return;
+  }
+  list.replaceChildren(...shown.answers.map((answer, index) => {
+    const number = index + 1;
     const item = element('li', 'answer card');
-    item.append(element('h2', null, TEXT.answerHeading(number, formatLocal(new Date(answer.answeredAt)))));
-    if (answer.status === 'active') {
-      const button = element('button', 'primary reveal', TEXT.revealButton);
+    const heading = element('h2');
+    setText(heading, () => t('inbox.answerHeading', { number, date: formatLocal(answer.answeredAt) }));
+    item.append(heading);
+    if (revealed.has(answer.id)) {
+      item.append(...revealedParts(answer.id, number));
+    } else if (answer.status === 'active') {
+      const button = element('button', 'primary reveal');
       button.type = 'button';
-      button.addEventListener('click', () => reveal(answer, number, item, button));
+      button.dataset.i18n = 'inbox.reveal';
+      button.textContent = t('inbox.reveal');
+      button.addEventListener('click', () => reveal(answer, button));
       item.append(button);
     } else {
-      item.append(element('p', 'meta', TEXT.answerGone));
+      item.append(translated('p', 'meta', 'inbox.answerGone'));
     }
     return item;
   }));
-  if (inbox.answers.length === 0) $('answer-list').replaceChildren(element('li', 'meta', TEXT.noAnswers));
-  $('event-list').replaceChildren(...inbox.events.map((event) => {
-    const describe = TEXT.events[event.type];
-    const text = typeof describe === 'function' ? describe(numbers.get(event.answerId)) : describe ?? event.type;
+}
+
+const EVENTS = ['created', 'answered', 'viewed', 'burned', 'deleted', 'expired'];
+
+function renderEvents() {
+  if (!shown) return;
+  const numbers = new Map(shown.answers.map((answer, index) => [answer.id, index + 1]));
+  $('event-list').replaceChildren(...shown.events.map((event) => {
     const item = element('li');
-    const time = element('time', null, formatLocal(new Date(event.occurredAt)));
+    const time = element('time');
     time.dateTime = event.occurredAt;
-    item.append(time, ' ', text);
+    time.textContent = formatLocal(event.occurredAt);
+    const text = EVENTS.includes(event.type)
+      ? t(`inbox.events.${event.type}`, { number: numbers.get(event.answerId) })
+      : t('inbox.events.unknown', { type: event.type });
+    item.append(time, ` ${text}`);
     return item;
   }));
+}
+
+function render(inbox) {
+  shown = inbox;
+  setText($('inbox-summary'), () => [
+    t('inbox.received', { count: inbox.answers.length }),
+    inbox.answersRemaining > 0 ? t('inbox.more', { count: inbox.answersRemaining, date: formatLocal(inbox.expiresAt) }) : t('inbox.full'),
+  ].join(' '));
+  renderAnswers();
+  renderEvents();
   show($('summary'));
   show($('history'));
 }
 
-async function load() {
+async function load({ announce = false } = {}) {
   clearError();
-  if (!id || !link) return showError(TEXT.badLink);
-  setStatus(TEXT.loading);
+  if (!id || !link) return showError('inbox.errors.badLink');
+  setStatus('inbox.loading');
   try {
     render(await getInbox(id, link.manageToken));
-    setStatus('');
+    setStatus(announce ? 'inbox.updated' : '');
   } catch (error) {
-    setStatus('');
-    if (error instanceof ApiError && error.status === 404) showError(TEXT.inboxGone);
-    else if (error instanceof ApiError && error.status === 403) showError(TEXT.wrongToken);
-    else showError(describeError(error));
+    if (error instanceof ApiError && error.status === 404) showError('inbox.errors.gone');
+    else if (error instanceof ApiError && error.status === 403) showError('inbox.errors.wrongToken');
+    else showError(() => describeError(error));
   }
 }
 
-$('refresh').addEventListener('click', load);
+onLanguageChange(() => {
+  renderAnswers();
+  renderEvents();
+});
+$('refresh').addEventListener('click', () => load({ announce: true }));
 load();

@@ -8,27 +8,20 @@
 import { base64urlEncode } from './protocol.js';
 import { fingerprint, formatFillInLink, formatInboxLink, generateKeyPair, publicKeyOf } from './request-protocol.js';
 import { createRequest, describeError } from './api.js';
-import { $, clearError, setBusy, show, focusElement, copyFromField } from './ui.js';
-import { TEXT, applyText, setStatus, showError } from './request-text.js';
+import { $, clearError, setBusy, show, showError, focusElement, translateDurations, wireCopyButton } from './ui.js';
 import { initLanguages } from './i18n.js';
 
-// The shared helpers (error descriptions, file sizes, dates) speak through the catalogues: load them first.
 await initLanguages();
+translateDurations();
 
-applyText();
-
-function wireCopy(button, field) {
-  button.addEventListener('click', async () => setStatus((await copyFromField(field)) === 'copied' ? TEXT.copied : TEXT.selected));
-}
-
-wireCopy($('copy-fill-in'), $('fill-in-link'));
-wireCopy($('copy-inbox'), $('inbox-link'));
+wireCopyButton($('copy-fill-in'), $('fill-in-link'), 'fillInLink', 'request');
+wireCopyButton($('copy-inbox'), $('inbox-link'), 'inboxLink', 'request');
 
 $('request-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   clearError();
   const button = $('create');
-  setBusy(button, true, TEXT.creating);
+  setBusy(button, true, 'request.creating');
   try {
     const privateKey = await generateKeyPair();
     const publicKey = publicKeyOf(privateKey);
@@ -45,7 +38,7 @@ $('request-form').addEventListener('submit', async (event) => {
     show($('result'));
     focusElement($('result-heading'));
   } catch (error) {
-    showError(describeError(error));
+    showError(() => describeError(error));
   } finally {
     setBusy(button, false);
   }

@@ -5,18 +5,14 @@
 // Element ids (stable; the Playwright tests use them): #respond-form #secret #files #file-list #budget #send #sent
 // #sent-detail #status #error
 
-import { DecryptionError, encodeFile, envelopeSize, filesJsonSize, PAYLOAD_OVERHEAD, base64urlDecode } from './protocol.js';
+import { encodeFile, envelopeSize, filesJsonSize, PAYLOAD_OVERHEAD, base64urlDecode } from './protocol.js';
 import { KeyMismatchError, fingerprint, parseFingerprint, parseRequestPath, sealAnswer } from './request-protocol.js';
 import { answerRequest, describeError, getRequest, ApiError } from './api.js';
 import { fileListItem, formatBytes, payloadBudget, readAttachment } from './files.js';
-import { $, clearError, setBusy, show, focusElement, formatLocal } from './ui.js';
-import { TEXT, applyText, setStatus, showError } from './request-text.js';
-import { initLanguages } from './i18n.js';
+import { $, clearError, setBusy, setStatus, show, showError, focusElement, formatLocal } from './ui.js';
+import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
-// The shared helpers (error descriptions, file sizes, dates) speak through the catalogues: load them first.
 await initLanguages();
-
-applyText();
 
 const id = parseRequestPath(location.pathname, 'r');
 const expected = parseFingerprint(location.hash);
@@ -33,15 +29,17 @@ function renderBudget() {
   // Files can be picked before the request (and so its size limit) has loaded.
   if (!request) return;
   const { remaining, over } = budget();
-  $('budget').textContent = over > 0 ? TEXT.overLimit(formatBytes(over)) : TEXT.budget(formatBytes(remaining));
+  setText($('budget'), () => (over > 0
+    ? t('respond.tooLarge', { over: formatBytes(over) })
+    : t('create.roomLeft', { remaining: formatBytes(remaining) })));
   $('send').disabled = over > 0;
 }
 
 function renderFiles() {
   const list = $('file-list');
   list.replaceChildren(...attachments.map((attachment, index) => fileListItem(attachment.name, attachment.size, {
-    label: TEXT.removeFile,
-    namedLabel: `${TEXT.removeFile} ${attachment.name}`,
+    label: t('create.remove'),
+    namedLabel: t('create.removeNamed', { name: attachment.name }),
     className: 'secondary',
     onClick: () => {
       attachments.splice(index, 1);
@@ -51,29 +49,32 @@ function renderFiles() {
   renderBudget();
 }
 
+/** Hides the form and shows why: a catalogue key, or a function returning the text. */
 function refuse(message) {
   show(form, false);
   showError(message);
 }
 
 async function load() {
-  if (!id || !expected) return refuse(TEXT.badLink);
-  setStatus(TEXT.loading);
+  if (!id || !expected) return refuse('respond.errors.badLink');
+  setStatus('respond.loading');
   try {
     request = await getRequest(id);
   } catch (error) {
     setStatus('');
-    return refuse(error instanceof ApiError && error.status === 404 ? TEXT.requestGone : describeError(error));
+    return refuse(error instanceof ApiError && error.status === 404 ? 'respond.errors.gone' : () => describeError(error));
   }
   setStatus('');
   // Refused before anyone types: a key the link does not name may be an attacker's.
-  if ((await fingerprint(base64urlDecode(request.publicKey))) !== expected) return refuse(TEXT.keyMismatch);
-  $('open-until').textContent = TEXT.expiresOn(formatLocal(new Date(request.expiresAt)));
+  if ((await fingerprint(base64urlDecode(request.publicKey))) !== expected) return refuse('respond.errors.keyMismatch');
+  setText($('open-until'), () => t('respond.openUntil', { date: formatLocal(request.expiresAt) }));
   show(form);
   renderBudget();
 }
 
 $('secret').addEventListener('input', renderBudget);
+// The file list's labels are drawn with the texts of the moment: drawn again in a new language.
+onLanguageChange(renderFiles);
 
 $('files').addEventListener('change', async (event) => {
   for (const file of event.target.files) {
@@ -89,7 +90,7 @@ form.addEventListener('submit', async (event) => {
   clearError();
   if (budget().over > 0) return;
   const button = $('send');
-  setBusy(button, true, TEXT.sending);
+  setBusy(button, true, 'respond.sending');
   try {
     const envelope = { text: $('secret').value };
     if (attachments.length > 0) envelope.files = attachments.map((a) => a.entry);
@@ -98,13 +99,13 @@ form.addEventListener('submit', async (event) => {
     $('secret').value = '';
     attachments = [];
     show(form, false);
-    $('sent-detail').textContent = TEXT.sentDetail(formatLocal(new Date(stored.expiresAt)));
+    setText($('sent-detail'), () => t('respond.sentDetail', { date: formatLocal(stored.expiresAt) }));
     show($('sent'));
     focusElement($('sent-heading'));
   } catch (error) {
-    if (error instanceof KeyMismatchError) refuse(TEXT.keyMismatch);
-    else if (error instanceof ApiError && error.status === 404) refuse(TEXT.requestGone);
-    else showError(error instanceof DecryptionError ? error.message : describeError(error));
+    if (error instanceof KeyMismatchError) refuse('respond.errors.keyMismatch');
+    else if (error instanceof ApiError && error.status === 404) refuse('respond.errors.gone');
+    else showError(() => describeError(error));
   } finally {
     setBusy(button, false);
   }

@@ -85,11 +85,15 @@ export async function copyFromField(field) {
   return 'selected';
 }
 
-/** Wires a copy button to a read-only field and reports the outcome in #status; `what` is a catalogue key (copy.*). */
-export function wireCopyButton(button, field, what) {
+/**
+ * Wires a copy button to a read-only field and reports the outcome in #status: the catalogue text copy.{what}.copied
+ * or .selected, or {namespace}.copy.{what}.* for a page whose copy texts live in its own section.
+ */
+export function wireCopyButton(button, field, what, namespace = '') {
+  const prefix = namespace ? `${namespace}.copy.${what}` : `copy.${what}`;
   button.addEventListener('click', async () => {
     const outcome = await copyFromField(field);
-    setStatus(outcome === 'copied' ? `copy.${what}.copied` : `copy.${what}.selected`);
+    setStatus(outcome === 'copied' ? `${prefix}.copied` : `${prefix}.selected`);
   });
 }
 

@@ -1,4 +1,4 @@
-namespace SecretShare.Storage.Configuration;
+namespace SecretShare.Hosting;
 
 /// <summary>
 /// A configuration problem the operator must fix. Hosts print its message as one line and exit non-zero,

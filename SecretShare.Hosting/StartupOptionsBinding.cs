@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace SecretShare.Storage.Configuration;
+namespace SecretShare.Hosting;
 
 public static class StartupOptionsBinding
 {

@@ -3,10 +3,10 @@ using Npgsql;
 namespace SecretShare.Storage.Postgres;
 
 /// <summary>
-/// Deletes expired rows (their expiry is recorded when a receipt is read), and audit trails past their retention,
-/// in bounded batches, so that one pass never holds many locks or a long transaction.
+/// Deletes expired rows (their expiry is recorded when a receipt is read), audit trails past their retention and
+/// expired requests, in bounded batches, so that one pass never holds many locks or a long transaction.
 /// </summary>
-public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource)
+public sealed class PostgresExpiredSecretsSweeper(NpgsqlDataSource dataSource) : IExpiredSecretsSweeper
 {
     // SKIP LOCKED lets several cleanup instances, and live reveals, proceed without waiting on each other. The worker
     // holds no audit key, so it appends nothing: the 'expired' event is recorded when a receipt is read, as on
@@ -52,17 +52,15 @@ public sealed class ExpiredSecretsCleaner(NpgsqlDataSource dataSource)
         SELECT count(*) FROM expired
         """;
 
-    /// <summary>Deletes every request (with its answer list) that expired before <paramref name="now"/>; returns how many.</summary>
-    public Task<int> DeleteExpiredRequestsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        DeleteInBatchesAsync(DeleteRequestsBatchSql, now, batchSize, cancellationToken);
+    public string? NothingToSweepBecause => null;
 
-    /// <summary>Deletes every row that expired before <paramref name="now"/>; returns how many.</summary>
-    public Task<int> DeleteExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        DeleteInBatchesAsync(DeleteBatchSql, now, batchSize, cancellationToken);
-
-    /// <summary>Deletes every audit trail (head and events) whose retention ended before <paramref name="now"/>; returns how many.</summary>
-    public Task<int> DeleteExpiredAuditTrailsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        DeleteInBatchesAsync(DeleteTrailsBatchSql, now, batchSize, cancellationToken);
+    public async Task<SweepCounts> SweepAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        var secrets = await DeleteInBatchesAsync(DeleteBatchSql, now, batchSize, cancellationToken);
+        var trails = await DeleteInBatchesAsync(DeleteTrailsBatchSql, now, batchSize, cancellationToken);
+        var requests = await DeleteInBatchesAsync(DeleteRequestsBatchSql, now, batchSize, cancellationToken);
+        return new SweepCounts(secrets, trails, requests);
+    }
 
     private async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
