@@ -121,17 +121,51 @@ internal static class InboxCommand
         };
         var list = new Option<bool>("--list") { Description = "Only list the answers and the request's history; reveal nothing." };
         var json = new Option<bool>("--json") { Description = "With --list: print the inbox as JSON {id, expiresAt, answers, events, ...}." };
+        var delete = new Option<bool>("--delete")
+        {
+            Description = "Delete the request and its answers now, reading nothing: nobody can answer or read it after.",
+        };
         var server = CliOptions.LinkServer();
         var command = new Command("inbox", "Read the answers to your request: each one is revealed (using a view) and decrypted here.")
         {
-            link, output, list, json, server,
+            link, output, list, json, delete, server,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(delete) && (result.GetValue(list) || result.GetValue(json) || result.GetValue(output) is not null))
+            {
+                result.AddError("--delete reads nothing: it does not go with --list, --json or --output.");
+            }
+        });
         command.SetAction((parse, cancellationToken) => CliApp.GuardAsync(
             host,
-            () => RunAsync(host, parse.GetRequiredValue(link), parse.GetValue(output), parse.GetValue(list), parse.GetValue(json), parse.GetValue(server), cancellationToken),
+            () => parse.GetValue(delete)
+                ? DeleteAsync(host, parse.GetRequiredValue(link), parse.GetValue(server), cancellationToken)
+                : RunAsync(host, parse.GetRequiredValue(link), parse.GetValue(output), parse.GetValue(list), parse.GetValue(json), parse.GetValue(server), cancellationToken),
             cancellationToken));
         return command;
     }
+
+    private static async Task<int> DeleteAsync(CliHost host, InboxLink link, Uri? server, CancellationToken cancellationToken)
+    {
+        using var http = CliApp.CreateHttpClient(host);
+        try
+        {
+            await Sharing(host, http, link, server).DeleteAsync(link, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretShareApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw Gone();
+        }
+
+        await host.Error.WriteLineAsync("Deleted: the request and its answers are gone.").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static RequestSharing Sharing(CliHost host, HttpClient http, InboxLink link, Uri? server) =>
+        new(new SecretShareClient(http, CliApp.ResolveServer(host, server, link.BaseUrl)));
+
+    private static CliException Gone() => new(ExitCodes.Gone, "The request is gone: it expired or never existed.");
 
     private static async Task<int> RunAsync(
         CliHost host, InboxLink link, DirectoryInfo? output, bool list, bool json, Uri? server, CancellationToken cancellationToken)
@@ -142,7 +176,7 @@ internal static class InboxCommand
         }
 
         using var http = CliApp.CreateHttpClient(host);
-        var sharing = new RequestSharing(new SecretShareClient(http, CliApp.ResolveServer(host, server, link.BaseUrl)));
+        var sharing = Sharing(host, http, link, server);
         RequestInbox inbox;
         try
         {
@@ -150,7 +184,7 @@ internal static class InboxCommand
         }
         catch (SecretShareApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new CliException(ExitCodes.Gone, "The request is gone: it expired or never existed.");
+            throw Gone();
         }
 
         if (json)

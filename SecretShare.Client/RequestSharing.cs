@@ -70,6 +70,10 @@ public sealed class RequestSharing(SecretShareClient client, Uri? linkBaseUrl = 
     public Task<RequestInbox> GetInboxAsync(InboxLink link, CancellationToken cancellationToken = default) =>
         client.GetInboxAsync(link.Id, link.ManageToken, cancellationToken);
 
+    /// <summary>Deletes the request before it expires, with the answers it has taken: nobody can answer or read it after.</summary>
+    public Task DeleteAsync(InboxLink link, CancellationToken cancellationToken = default) =>
+        client.DeleteRequestAsync(link.Id, link.ManageToken, cancellationToken);
+
     /// <summary>Reveals one answer (takes one of its views) and decrypts it.</summary>
     /// <exception cref="SecretDecryptionException">The answer does not decrypt under the inbox's key.</exception>
     public async Task<OpenedAnswer> OpenAsync(InboxLink link, InboxAnswer answer, CancellationToken cancellationToken = default)

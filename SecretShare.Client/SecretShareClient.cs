@@ -138,6 +138,16 @@ public sealed class SecretShareClient
         return await ReadAsync(response, ApiJsonContext.Default.RequestInbox, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary><c>DELETE /api/requests/{id}</c> with the request's manage token as bearer: the request and its answers.</summary>
+    public async Task DeleteRequestAsync(string id, string manageToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(manageToken);
+        using var message = new HttpRequestMessage(HttpMethod.Delete, RequestUrl(id, ""));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", manageToken);
+        using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     private Uri RequestUrl(string id, string suffix)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);

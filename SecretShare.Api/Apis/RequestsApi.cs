@@ -37,6 +37,13 @@ public static class RequestsApi
             .ProducesProblem(Status403Forbidden)
             .ProducesProblem(Status429TooManyRequests);
 
+        api.MapDelete("/{id}", DeleteRequest)
+            .RequireRateLimiting(RateLimitingExtensions.TokenPolicy)
+            .WithSummary("Deletes a request and its answers with the request's manage token")
+            .ProducesProblem(Status401Unauthorized)
+            .ProducesProblem(Status403Forbidden)
+            .ProducesProblem(Status429TooManyRequests);
+
         return app;
     }
 
@@ -110,25 +117,21 @@ public static class RequestsApi
             return NotFound();
         }
 
-        const string Which = "the request's manage token";
-        if (SecretsApi.BearerCredentials(authorization) is not { } credentials)
+        var (token, unauthorized, invalid) = ManageToken(authorization, response);
+        if (unauthorized is not null)
         {
-            return SecretsApi.Unauthorized(response, Which);
+            return unauthorized;
         }
 
-        var errors = new FieldErrors();
-        var token = errors.RequireToken("authorization", credentials, $"Must be {Which}: 32 bytes, base64url.");
-        if (errors.Any)
+        if (invalid is not null)
         {
-            return errors.ToResult();
+            return invalid;
         }
 
         var result = await requests.InboxAsync(id, token!, cancellationToken);
         if (result.Outcome == SecretOutcome.WrongToken)
         {
-            return TypedResults.Problem(
-                statusCode: Status403Forbidden, title: "Wrong token", detail: "The manage token is wrong.",
-                extensions: new Dictionary<string, object?> { ["code"] = "wrong_token" });
+            return WrongToken();
         }
 
         if (result.Outcome != SecretOutcome.Granted)
@@ -162,6 +165,53 @@ public static class RequestsApi
         errors.Add(field, $"Required: a P-256 public key on the curve, raw uncompressed ({RequestService.PublicKeyBytes} bytes: 0x04, X, Y), base64url.");
         return null;
     }
+
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteRequest(
+        string id, [FromHeader(Name = "Authorization")] string? authorization, HttpResponse response, RequestService requests,
+        CancellationToken cancellationToken)
+    {
+        if (!SecretTokens.IsWellFormedId(id))
+        {
+            return NotFound();
+        }
+
+        var (token, unauthorized, invalid) = ManageToken(authorization, response);
+        if (unauthorized is not null)
+        {
+            return unauthorized;
+        }
+
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        return await requests.DeleteAsync(id, token!, cancellationToken) switch
+        {
+            SecretOutcome.Granted => TypedResults.NoContent(),
+            SecretOutcome.WrongToken => WrongToken(),
+            _ => NotFound(),
+        };
+    }
+
+    /// <summary>The request's manage token from the Authorization header, or why it cannot be read: 401 or 400.</summary>
+    private static (byte[]? Token, ProblemHttpResult? Unauthorized, ValidationProblem? Invalid) ManageToken(
+        string? authorization, HttpResponse response)
+    {
+        const string Which = "the request's manage token";
+        if (SecretsApi.BearerCredentials(authorization) is not { } credentials)
+        {
+            return (null, SecretsApi.Unauthorized(response, Which), null);
+        }
+
+        var errors = new FieldErrors();
+        var token = errors.RequireToken("authorization", credentials, $"Must be {Which}: 32 bytes, base64url.");
+        return errors.Any ? (null, null, errors.ToResult()) : (token, null, null);
+    }
+
+    private static ProblemHttpResult WrongToken() => TypedResults.Problem(
+        statusCode: Status403Forbidden, title: "Wrong token", detail: "The manage token is wrong.",
+        extensions: new Dictionary<string, object?> { ["code"] = "wrong_token" });
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(
         statusCode: Status404NotFound,

@@ -108,6 +108,35 @@ public sealed class RequestService(
         return SecretResult<(RequestState, IReadOnlyList<InboxAnswer>)>.Granted((inbox.Request, answers));
     }
 
+    /// <summary>
+    /// Deletes the request for the holder of its manage token, then each answer it had taken, as its creator would
+    /// delete a secret (its trail records <c>deleted</c>). The request goes in one conditional step, so no answer comes
+    /// after it; an answer already read, or one left by a crash before its turn, goes when the request would have
+    /// expired, as it always does.
+    /// </summary>
+    public async Task<SecretOutcome> DeleteAsync(string id, byte[] manageToken, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var result = await requests.DeleteAsync(id, SecretTokens.Hash(manageToken), now, cancellationToken);
+        if (result is not { Outcome: SecretOutcome.Granted, Value: { } answers })
+        {
+            return result.Outcome;
+        }
+
+        foreach (var answerId in answers)
+        {
+            // Nobody holds an answer's manage token: the hash it was stored with stands for it.
+            if (await secrets.FindLiveAsync(answerId, now, cancellationToken) is { } answer
+                && (await secrets.DeleteAsync(new TokenAttempt(answerId, answer.ManageHash, now, Limits.MaxFailedAttempts), cancellationToken)).Outcome
+                    == SecretOutcome.Granted)
+            {
+                metrics.Burned("deleted");
+            }
+        }
+
+        return SecretOutcome.Granted;
+    }
+
     public SecretLimitsOptions Limits => limits.Value;
 
     /// <summary>Whole seconds, as for secrets: DynamoDB's TTL attribute holds epoch seconds.</summary>

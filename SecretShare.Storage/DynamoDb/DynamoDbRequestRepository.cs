@@ -153,6 +153,37 @@ internal sealed class DynamoDbRequestRepository(IAmazonDynamoDB dynamoDb, Dynamo
         }
     }
 
+    public async Task<SecretResult<IReadOnlyList<string>>> DeleteAsync(
+        string id, byte[] manageHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One conditional delete: an answer's transaction conditions on the item, so it commits before (and is on the
+        // returned list) or finds nothing after.
+        try
+        {
+            var deleted = await dynamoDb.DeleteItemAsync(new DeleteItemRequest
+            {
+                TableName = table,
+                Key = Key(KeyPrefix + id),
+                ConditionExpression = "attribute_exists(#id) AND #expires_at > :now AND #manage_hash = :hash",
+                ExpressionAttributeNames = Names(Id, ExpiresAt, ManageHash),
+                ExpressionAttributeValues = new() { [":now"] = Number(EpochSeconds(now)), [":hash"] = Binary(manageHash) },
+                ReturnValues = ReturnValue.ALL_OLD,
+                ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+            }, cancellationToken);
+            return SecretResult<IReadOnlyList<string>>.Granted(AnswerIds(deleted.Attributes));
+        }
+        catch (ConditionalCheckFailedException failed)
+        {
+            // Live with another manage hash: a wrong token, and nothing written. Otherwise unknown or expired.
+            return failed.Item is { Count: > 0 } old && ToLong(old[ExpiresAt]) > EpochSeconds(now)
+                ? SecretResult<IReadOnlyList<string>>.WrongToken(null)
+                : SecretOutcome.Gone;
+        }
+    }
+
+    private static List<string> AnswerIds(Dictionary<string, AttributeValue>? item) =>
+        item is not null && item.TryGetValue(AnswerList, out var list) ? [.. (list.L ?? []).Select(a => a.M[SecretId].S)] : [];
+
     private static SecretResult<TakenAnswer> Taken(RequestState request, NewAnswer answer, int seq) =>
         SecretResult<TakenAnswer>.Granted(new TakenAnswer(new RequestAnswer(seq, answer.SecretId, answer.EphemeralKey, answer.Now), request.ExpiresAt));
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -29,6 +30,15 @@ internal sealed class PostgresRequestRepository(NpgsqlDataSource dataSource, IOp
         """;
 
     private const string AnswerSql = "SELECT answer_seq, answer_expires_at FROM request_answer($1, $2, $3, $4, $5, $6, $7, $8)";
+
+    // The row lock waits for a racing answer's transaction (request_answer updates this row) and keeps any later one
+    // out until the delete commits; the next statement's snapshot then sees every answer taken before.
+    private const string LockSql = "SELECT manage_hash FROM requests WHERE id = $1 AND expires_at > $2 FOR UPDATE";
+
+    private const string AnswerIdsSql = "SELECT secret_id FROM request_answers WHERE request_id = $1 ORDER BY seq";
+
+    // request_answers go with it (ON DELETE CASCADE).
+    private const string DeleteSql = "DELETE FROM requests WHERE id = $1";
 
     public async Task CreateAsync(RequestState request, CancellationToken cancellationToken)
     {
@@ -94,5 +104,49 @@ internal sealed class PostgresRequestRepository(NpgsqlDataSource dataSource, IOp
             ? SecretResult<TakenAnswer>.Granted(new TakenAnswer(
                 new RequestAnswer(reader.GetInt32(0), answer.SecretId, answer.EphemeralKey, answer.Now), reader.GetFieldValue<DateTimeOffset>(1)))
             : SecretOutcome.Gone;
+    }
+
+    public async Task<SecretResult<IReadOnlyList<string>>> DeleteAsync(
+        string id, byte[] manageHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        byte[] stored;
+        await using (var lockRow = new NpgsqlCommand(LockSql, connection, transaction))
+        {
+            lockRow.Parameters.Add(new NpgsqlParameter { Value = id });
+            lockRow.Parameters.Add(new NpgsqlParameter { Value = now });
+            if (await lockRow.ExecuteScalarAsync(cancellationToken) is not byte[] hash)
+            {
+                return SecretOutcome.Gone;
+            }
+
+            stored = hash;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(stored, manageHash))
+        {
+            return SecretResult<IReadOnlyList<string>>.WrongToken(null);
+        }
+
+        var answers = new List<string>();
+        await using (var read = new NpgsqlCommand(AnswerIdsSql, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = id });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                answers.Add(reader.GetString(0));
+            }
+        }
+
+        await using (var delete = new NpgsqlCommand(DeleteSql, connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = id });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return SecretResult<IReadOnlyList<string>>.Granted(answers);
     }
 }

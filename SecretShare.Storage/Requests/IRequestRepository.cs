@@ -21,6 +21,14 @@ public interface IRequestRepository
     /// recorded answer, or <see cref="SecretOutcome.Gone"/> (unknown, expired or full) without writing anything.
     /// </summary>
     Task<SecretResult<TakenAnswer>> AnswerAsync(NewAnswer answer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a live request whose manage hash is <paramref name="manageHash"/>, in one step that orders it with racing
+    /// answers: <see cref="SecretOutcome.Granted"/> with the secret ids of the answers it had taken (the request takes
+    /// none after it), <see cref="SecretOutcome.WrongToken"/> without writing, or <see cref="SecretOutcome.Gone"/>
+    /// (unknown or expired). The answers' secrets are left to the caller.
+    /// </summary>
+    Task<SecretResult<IReadOnlyList<string>>> DeleteAsync(string id, byte[] manageHash, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>

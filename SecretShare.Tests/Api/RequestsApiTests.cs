@@ -12,6 +12,9 @@ public abstract class RequestsApiTests<TFixture>(TFixture fixture) : IClassFixtu
 {
     private const int Racers = 30;
 
+    /// <summary>The most answers a request takes (RequestService.MaxAnswers).</summary>
+    private const int RequestLimit = 20;
+
     protected TFixture Fixture => fixture;
 
     /// <summary>Waits for the backend's own removal of expired data: the cleanup worker (PostgreSQL) or TTL (DynamoDB).</summary>
@@ -133,6 +136,91 @@ public abstract class RequestsApiTests<TFixture>(TFixture fixture) : IClassFixtu
         Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
         await (await InboxWithAsync(path, "not-a-token")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await InboxWithAsync(path, request.InboxLink.ManageToken)).AssertOkAsync();
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("Basic dXNlcjpwYXNz", HttpStatusCode.Unauthorized)]
+    [InlineData("Bearer not-a-token", HttpStatusCode.BadRequest)]
+    [InlineData("Bearer WRONG", HttpStatusCode.Forbidden)]
+    public async Task Deleting_a_request_without_its_manage_token_changes_nothing(string? authorization, HttpStatusCode expected)
+    {
+        var request = await Sharing.CreateAsync(maxAnswers: 2, cancellationToken: Cancel);
+        var answer = await Sharing.RespondAsync(request.FillInLink, new SecretEnvelope("kept"), Cancel);
+
+        using var message = new HttpRequestMessage(HttpMethod.Delete, $"api/requests/{request.FillInLink.Id}");
+        if (authorization is not null)
+        {
+            message.Headers.TryAddWithoutValidation("Authorization", authorization.Replace("WRONG", ApiCalls.NewToken(), StringComparison.Ordinal));
+        }
+
+        using var response = await fixture.Client.SendAsync(message, Cancel);
+        var problem = await response.AssertProblemAsync(expected);
+        Assert.Equal(expected == HttpStatusCode.Unauthorized ? ["Bearer"] : [], response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+        Assert.Equal(expected == HttpStatusCode.Forbidden ? "wrong_token" : null, problem["code"]?.GetValue<string>());
+        Assert.True(await fixture.IsRequestStoredAsync(request.FillInLink.Id));
+        Assert.True(await fixture.IsStoredAsync(answer.Id));
+        Assert.Equal(1, (await Sharing.GetInboxAsync(request.InboxLink, Cancel)).AnswersRemaining);
+    }
+
+    [Fact]
+    public async Task Deleting_a_request_removes_it_and_its_answers_and_nothing_answers_after()
+    {
+        var request = await Sharing.CreateAsync(maxAnswers: 3, cancellationToken: Cancel);
+        var first = await Sharing.RespondAsync(request.FillInLink, new SecretEnvelope("one"), Cancel);
+        var second = await Sharing.RespondAsync(request.FillInLink, new SecretEnvelope("two"), Cancel);
+        await Sharing.OpenAsync(request.InboxLink, (await Sharing.GetInboxAsync(request.InboxLink, Cancel)).Answers[0], Cancel);
+
+        await Sharing.DeleteAsync(request.InboxLink, Cancel);
+
+        Assert.False(await fixture.IsRequestStoredAsync(request.FillInLink.Id));
+        Assert.False(await fixture.IsStoredAsync(first.Id));
+        Assert.False(await fixture.IsStoredAsync(second.Id));
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Client.GetAsync($"api/requests/{request.FillInLink.Id}", Cancel)).StatusCode);
+        var late = await Assert.ThrowsAsync<SecretShareApiException>(() => Sharing.RespondAsync(request.FillInLink, new SecretEnvelope("late"), Cancel));
+        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+        var inbox = await Assert.ThrowsAsync<SecretShareApiException>(() => Sharing.GetInboxAsync(request.InboxLink, Cancel));
+        Assert.Equal(HttpStatusCode.NotFound, inbox.StatusCode);
+        var again = await Assert.ThrowsAsync<SecretShareApiException>(() => Sharing.DeleteAsync(request.InboxLink, Cancel));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_a_request_while_senders_race_leaves_no_answer_behind()
+    {
+        var request = await Sharing.CreateAsync(maxAnswers: RequestLimit, cancellationToken: Cancel);
+        var info = await new SecretShareClient(fixture.Client).GetRequestAsync(request.FillInLink.Id, Cancel);
+        using var start = new SemaphoreSlim(0);
+        var senders = Enumerable.Range(0, RequestLimit).Select(async _ =>
+        {
+            var sealedAnswer = RequestProtocol.Seal(
+                request.FillInLink.Id, Base64UrlStrict.Decode(info.PublicKey), request.FillInLink.Fingerprint, new SecretEnvelope("race"));
+            var body = new JsonObject
+            {
+                ["ciphertext"] = sealedAnswer.CiphertextText,
+                ["accessToken"] = sealedAnswer.AccessTokenText,
+                ["ephemeralKey"] = sealedAnswer.EphemeralKeyText,
+            }.ToJsonString();
+            await start.WaitAsync(Cancel);
+            using var response = await fixture.Client.PostJsonAsync($"api/requests/{request.FillInLink.Id}/answers", body);
+            return response.StatusCode == HttpStatusCode.Created ? (await response.AssertOkAsync(HttpStatusCode.Created))["id"]!.GetValue<string>() : null;
+        }).ToList();
+        var deleter = Task.Run(async () =>
+        {
+            await start.WaitAsync(Cancel);
+            await Sharing.DeleteAsync(request.InboxLink, Cancel);
+        }, Cancel);
+        start.Release(RequestLimit + 1);
+        var accepted = (await Task.WhenAll(senders)).OfType<string>().ToList();
+        await deleter;
+
+        // Every answer was taken before the delete (and deleted with the request) or refused after it.
+        foreach (var id in accepted)
+        {
+            Assert.False(await fixture.IsStoredAsync(id), $"answer {id} survived its request");
+        }
+
+        Assert.False(await fixture.IsRequestStoredAsync(request.FillInLink.Id));
     }
 
     [Fact]

@@ -249,6 +249,9 @@ public sealed partial class BrowserTests
         await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveValueAsync("axe");
         await Expect(requester.Locator("#answer-list .file-list li")).ToHaveCountAsync(1);
         await AssertAccessibleAsync(requester, "inbox, answer revealed with a file");
+        await requester.Locator("#delete-request").ClickAsync();
+        await Expect(requester.Locator("#confirm-delete")).ToBeFocusedAsync();
+        await AssertAccessibleAsync(requester, "inbox, delete confirmation");
 
         var gone = await NewPageAsync();
         await gone.GotoAsync($"/r/{new string('A', 22)}#{fillIn.Split('#')[1]}");
@@ -276,6 +279,44 @@ public sealed partial class BrowserTests
         await TabToVisiblyAsync(page, "share-instead");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Share a secret");
+        AssertCleanRun();
+    }
+
+    [Fact]
+    public async Task Request_deleted_from_the_inbox_after_a_confirmation_takes_its_answer_and_closes_the_fill_in_page()
+    {
+        ExpectFailedApiCalls(404);
+        var (fillIn, inbox) = await CreateRequestOnPageAsync();
+        var link = InboxLink.Parse(inbox);
+        var answer = await new RequestSharing(new SecretShareClient(fixture.Client)).RespondAsync(FillInLink.Parse(fillIn), new SecretEnvelope("unread"), Ct);
+
+        var requester = await NewPageAsync();
+        await requester.GotoAsync(inbox);
+        await Expect(requester.Locator("#answer-list button.reveal")).ToBeVisibleAsync();
+
+        // By keyboard: the confirmation opens with the focus on its button, and Escape closes it, changing nothing.
+        await TabToVisiblyAsync(requester, "delete-request");
+        await requester.Keyboard.PressAsync("Enter");
+        await Expect(requester.Locator("#confirm-delete")).ToBeFocusedAsync();
+        await Expect(requester.Locator("#delete-request")).ToHaveAttributeAsync("aria-expanded", "true");
+        await requester.Keyboard.PressAsync("Escape");
+        await Expect(requester.Locator("#confirm-group")).ToBeHiddenAsync();
+        await Expect(requester.Locator("#delete-request")).ToBeFocusedAsync();
+        Assert.True(await fixture.Backend.IsRequestStoredAsync(link.Id));
+
+        await requester.Keyboard.PressAsync("Enter");
+        await Expect(requester.Locator("#confirm-delete")).ToBeFocusedAsync();
+        await requester.Keyboard.PressAsync("Enter");
+        await Expect(requester.Locator("#status")).ToHaveTextAsync("The request and its answers have been deleted. Its links no longer work.");
+        await Expect(requester.Locator("#another-request")).ToBeFocusedAsync();
+        await Expect(requester.Locator("#summary")).ToBeHiddenAsync();
+        await Expect(requester.Locator("#answer-list li")).ToHaveCountAsync(0);
+        Assert.False(await fixture.Backend.IsRequestStoredAsync(link.Id));
+        Assert.False(await fixture.Backend.IsStoredAsync(answer.Id));
+
+        var sender = await NewPageAsync();
+        await sender.GotoAsync(fillIn);
+        await Expect(sender.Locator("#error")).ToHaveTextAsync("This request is no longer open: it has expired, already has its answer, or never existed.");
         AssertCleanRun();
     }
 

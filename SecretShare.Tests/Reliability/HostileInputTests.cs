@@ -40,6 +40,7 @@ public sealed class HostileInputTests(PostgresFixture fixture, ITestOutputHelper
     [
         "/api/secrets", "/api/secrets/{id}", "/api/secrets/{id}/reveal", "/api/secrets/{id}/extend", "/api/secrets/{id}/{id}",
         "/health", "/alive", "/", "/s/{id}", "/openapi/v1.json", "/api", "/api/secrets/",
+        "/api/requests", "/api/requests/{id}", "/api/requests/{id}/answers", "/request", "/r/{id}", "/i/{id}",
     ];
 
     private static readonly string?[] ContentTypes =

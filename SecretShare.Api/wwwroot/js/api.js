@@ -189,6 +189,10 @@ export function createApiClient({ baseUrl = '', fetch: fetchImpl } = {}) {
     getInbox(id, manageToken) {
       return request('GET', `/api/requests/${encodeURIComponent(id)}/answers`, { token: manageToken });
     },
+    /** DELETE /api/requests/{id} with Authorization: Bearer <manage token> → 204: the request and its answers. */
+    deleteRequest(id, manageToken) {
+      return request('DELETE', `/api/requests/${encodeURIComponent(id)}`, { token: manageToken });
+    },
   };
 }
 
@@ -205,3 +209,4 @@ export const createRequest = (body) => defaultClient.createRequest(body);
 export const getRequest = (id) => defaultClient.getRequest(id);
 export const answerRequest = (id, answer) => defaultClient.answerRequest(id, answer);
 export const getInbox = (id, manageToken) => defaultClient.getInbox(id, manageToken);
+export const deleteRequest = (id, manageToken) => defaultClient.deleteRequest(id, manageToken);

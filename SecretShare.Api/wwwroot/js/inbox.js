@@ -4,13 +4,14 @@
 // and decrypted here. Files are offered as downloads, never rendered.
 //
 // Element ids (stable; the Playwright tests use them): #summary #inbox-summary #refresh #answer-list (li.answer with
-// button.reveal, textarea.answer-text, ul.file-list) #history #event-list #status #error
+// button.reveal, textarea.answer-text, ul.file-list) #history #event-list #status #error; #delete-request opens the
+// confirmation #confirm-group, whose #confirm-delete deletes the request and its answers (#cancel-delete, Escape close it)
 
 import { envelopeFiles } from './protocol.js';
 import { answerKeys, openAnswer, parseInboxFragment, parseRequestPath } from './request-protocol.js';
-import { describeError, getInbox, revealSecret, ApiError } from './api.js';
+import { deleteRequest, describeError, getInbox, revealSecret, ApiError } from './api.js';
 import { downloadFile, fileListItem } from './files.js';
-import { $, clearError, setBusy, setStatus, show, showError, formatLocal, formatViewsLeft } from './ui.js';
+import { $, clearError, setBusy, setStatus, show, showError, formatLocal, formatViewsLeft, wireConfirmation } from './ui.js';
 import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
 await initLanguages();
@@ -153,6 +154,34 @@ async function load({ announce = false } = {}) {
   }
 }
 
+const closeConfirm = wireConfirmation($('delete-request'), $('confirm-group'), $('confirm-delete'), $('cancel-delete'));
+
+async function onConfirmDelete() {
+  clearError();
+  const button = $('confirm-delete');
+  setBusy(button, true, 'busy.deleting');
+  $('cancel-delete').disabled = true;
+  try {
+    await deleteRequest(id, link.manageToken);
+    // What this page revealed goes with the request.
+    shown = null;
+    revealed.clear();
+    $('answer-list').replaceChildren();
+    show($('summary'), false);
+    show($('history'), false);
+    setStatus('inbox.deleted');
+    $('another-request').focus();
+  } catch (error) {
+    closeConfirm(false);
+    if (error instanceof ApiError && error.status === 404) showError('inbox.errors.gone');
+    else showError(() => t('inbox.errors.notDeleted', { reason: describeError(error) }));
+  } finally {
+    setBusy(button, false);
+    $('cancel-delete').disabled = false;
+  }
+}
+
+$('confirm-delete').addEventListener('click', onConfirmDelete);
 onLanguageChange(() => {
   renderAnswers();
   renderEvents();

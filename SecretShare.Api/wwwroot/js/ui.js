@@ -54,6 +54,29 @@ export function show(el, visible = true) {
   if (el) el.hidden = !visible;
 }
 
+/**
+ * An inline confirmation: `trigger` (with aria-controls and aria-expanded) opens `group` and moves the focus to
+ * `confirm`; `cancel` or Escape closes it and gives the focus back to `trigger`. Returns close(focusBack).
+ */
+export function wireConfirmation(trigger, group, confirm, cancel) {
+  const close = (focusBack) => {
+    show(group, false);
+    trigger.setAttribute('aria-expanded', 'false');
+    if (focusBack) trigger.focus();
+  };
+  trigger.addEventListener('click', () => {
+    clearError();
+    show(group, true);
+    trigger.setAttribute('aria-expanded', 'true');
+    confirm.focus();
+  });
+  cancel.addEventListener('click', () => close(true));
+  group.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close(true);
+  });
+  return close;
+}
+
 /** Moves focus to an element (headings carry tabindex="-1") and scrolls it into view. */
 export function focusElement(el) {
   if (!el) return;

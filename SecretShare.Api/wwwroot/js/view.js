@@ -25,7 +25,7 @@ import { deriveKeys, decryptSecret, envelopeFiles, parseLinkKey, parseSecretPath
 import { downloadFile, fileListItem, safeFileName } from './files.js';
 import { getSecret, revealSecret, extendSecret, deleteSecret, describeError, ApiError } from './api.js';
 import {
-  $, setStatus, showError, clearError, setBusy, show, focusElement, wireCopyButton,
+  $, setStatus, showError, clearError, setBusy, show, focusElement, wireConfirmation, wireCopyButton,
   formatExpiry, formatViewsLeft, formatAttempts, translateDurations,
 } from './ui.js';
 import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
@@ -58,6 +58,7 @@ const deleteNow = $('delete-now');
 const confirmGroup = $('confirm-group');
 const confirmDelete = $('confirm-delete');
 const cancelDelete = $('cancel-delete');
+const closeConfirm = wireConfirmation(deleteNow, confirmGroup, confirmDelete, cancelDelete);
 
 const state = {
   id: null,
@@ -155,12 +156,6 @@ function renderFiles() {
       },
     });
   }));
-}
-
-function closeConfirm(focusBack) {
-  show(confirmGroup, false);
-  deleteNow.setAttribute('aria-expanded', 'false');
-  if (focusBack) deleteNow.focus();
 }
 
 /** Common handling of API failures for reveal, extend and delete. Returns the field to focus, if any. */
@@ -301,13 +296,6 @@ async function onExtend(event) {
   }
 }
 
-function onDeleteNow() {
-  clearError();
-  show(confirmGroup, true);
-  deleteNow.setAttribute('aria-expanded', 'true');
-  confirmDelete.focus();
-}
-
 async function onConfirmDelete() {
   if (state.gone) return;
   clearError();
@@ -370,12 +358,7 @@ async function load() {
 
 revealForm.addEventListener('submit', onReveal);
 extendForm.addEventListener('submit', onExtend);
-deleteNow.addEventListener('click', onDeleteNow);
 confirmDelete.addEventListener('click', onConfirmDelete);
-cancelDelete.addEventListener('click', () => closeConfirm(true));
-confirmGroup.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') closeConfirm(true);
-});
 showPassphrase.addEventListener('change', () => {
   passphrase.type = showPassphrase.checked ? 'text' : 'password';
 });
