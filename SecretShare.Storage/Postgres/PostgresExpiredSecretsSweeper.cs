@@ -11,18 +11,7 @@ public sealed class PostgresExpiredSecretsSweeper(NpgsqlDataSource dataSource) :
     // SKIP LOCKED lets several cleanup instances, and live reveals, proceed without waiting on each other. The worker
     // holds no audit key, so it appends nothing: the 'expired' event is recorded when a receipt is read, as on
     // DynamoDB, and the trail's retention already counts from the expiry.
-    private const string DeleteBatchSql = """
-        WITH expired AS (
-            DELETE FROM secrets
-            WHERE id IN (
-                SELECT id FROM secrets
-                WHERE expires_at <= $1
-                ORDER BY expires_at
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id)
-        SELECT count(*) FROM expired
-        """;
+    private static readonly string DeleteBatchSql = DeleteExpiredBatchSql("secrets");
 
     private const string DeleteTrailsBatchSql = """
         WITH heads AS (
@@ -38,19 +27,8 @@ public sealed class PostgresExpiredSecretsSweeper(NpgsqlDataSource dataSource) :
         SELECT count(*) FROM heads
         """;
 
-    // A request's answers are rows of secrets with the request's expiry: the batch above deletes them.
-    private const string DeleteRequestsBatchSql = """
-        WITH expired AS (
-            DELETE FROM requests
-            WHERE id IN (
-                SELECT id FROM requests
-                WHERE expires_at <= $1
-                ORDER BY expires_at
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id)
-        SELECT count(*) FROM expired
-        """;
+    // A request's answers are rows of secrets with the request's expiry: the batch of secrets deletes them.
+    private static readonly string DeleteRequestsBatchSql = DeleteExpiredBatchSql("requests");
 
     public string? NothingToSweepBecause => null;
 
@@ -61,6 +39,19 @@ public sealed class PostgresExpiredSecretsSweeper(NpgsqlDataSource dataSource) :
         var requests = await DeleteInBatchesAsync(DeleteRequestsBatchSql, now, batchSize, cancellationToken);
         return new SweepCounts(secrets, trails, requests);
     }
+
+    private static string DeleteExpiredBatchSql(string table) => $"""
+        WITH expired AS (
+            DELETE FROM {table}
+            WHERE id IN (
+                SELECT id FROM {table}
+                WHERE expires_at <= $1
+                ORDER BY expires_at
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id)
+        SELECT count(*) FROM expired
+        """;
 
     private async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {

@@ -51,10 +51,43 @@ public sealed class CleanupTests(PostgresFixture fixture) : IClassFixture<Postgr
         await cleanup.WaitForOutputAsync("Deleted 3 expired secrets", TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Rows that expired an hour ago, in one statement so a concurrent pass sees all of them or none.</summary>
+    [Fact]
+    public async Task A_one_pass_run_that_fails_says_so_and_exits_1_for_cron()
+    {
+        // A database of its own: its secrets table refuses every DELETE, which no retry can fix.
+        var databaseUrl = await (await TestServers.Postgres).CreateDatabaseAsync("cleanupfails");
+        var environment = new Dictionary<string, string?> { [EnvironmentVariables.DatabaseUrl] = databaseUrl };
+        await using (var migrate = ServiceProcess.Start("SecretShare.Cleanup", environment, "--once"))
+        {
+            Assert.Equal(0, await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        await using (var dataSource = NpgsqlDataSource.Create(PostgresUrl.ToConnectionString(databaseUrl)))
+        {
+            await using var refuse = dataSource.CreateCommand("""
+                CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'deletes refused'; END $$;
+                CREATE TRIGGER refuse_delete BEFORE DELETE ON secrets FOR EACH ROW EXECUTE FUNCTION refuse_delete();
+                """);
+            await refuse.ExecuteNonQueryAsync();
+            await InsertExpiredRowsAsync(dataSource, count: 1);
+        }
+
+        await using var cleanup = ServiceProcess.Start("SecretShare.Cleanup", environment, "--once");
+
+        Assert.Equal(1, await cleanup.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Cleanup pass failed", cleanup.Output);
+        Assert.Contains("deletes refused", cleanup.Output);
+    }
+
     private async Task InsertExpiredRowsAsync(int count)
     {
         await using var dataSource = fixture.CreateDataSource();
+        await InsertExpiredRowsAsync(dataSource, count);
+    }
+
+    /// <summary>Rows that expired an hour ago, in one statement so a concurrent pass sees all of them or none.</summary>
+    private static async Task InsertExpiredRowsAsync(NpgsqlDataSource dataSource, int count)
+    {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO secrets (id, encrypted_data, access_hash, manage_hash, created_at, expires_at, expires_at_limit, max_views, extendable, passphrase_protected)
             SELECT substr(md5(random()::text || g::text), 1, 22), '\x01', '\x00', '\x00', now() - interval '2 hours', now() - interval '1 hour', now() - interval '1 hour', 1, false, false

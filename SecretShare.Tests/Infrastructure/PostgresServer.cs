@@ -4,30 +4,31 @@ using SecretShare.Storage.Configuration;
 namespace SecretShare.Tests.Infrastructure;
 
 /// <summary>
-/// A private, throwaway PostgreSQL cluster on a free loopback port (initdb + pg_ctl, as the <c>postgres</c> OS user
-/// when running as root), or the server that <c>TEST_DATABASE_URL</c> points at. Each fixture gets its own database.
-/// fsync is off because tests never crash the OS; commits stay synchronous, so a killed server keeps every
-/// acknowledged write.
+/// A private, throwaway PostgreSQL cluster on a free loopback port, started by the AppHost's own script
+/// (<c>postgres-local.sh</c>, as the <c>postgres</c> OS user when running as root), or the server that
+/// <c>TEST_DATABASE_URL</c> points at. Each fixture gets its own database. fsync is off because tests never crash the
+/// OS; commits stay synchronous, so a killed server keeps every acknowledged write.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    private readonly string? dataDirectory;
-    private readonly string? binDirectory;
-    private readonly string? options;
+    private readonly string? root;
+    private readonly int port;
+    private LocalServerScript? script;
 
-    private PostgresServer(string adminUrl, string? dataDirectory = null, string? binDirectory = null, string? options = null)
+    private PostgresServer(string adminUrl, string? root = null, int port = 0)
     {
         AdminUrl = adminUrl;
-        this.dataDirectory = dataDirectory;
-        this.binDirectory = binDirectory;
-        this.options = options;
+        this.root = root;
+        this.port = port;
     }
 
     /// <summary>A <c>postgres://</c> URL to the maintenance database.</summary>
     public string AdminUrl { get; }
 
     /// <summary>Whether this run owns the server (and so may stop and restart it).</summary>
-    public bool IsPrivate => dataDirectory is not null;
+    public bool IsPrivate => root is not null;
+
+    private string DataDirectory => Path.Combine(root!, "data");
 
     public static async Task<PostgresServer> StartAsync()
     {
@@ -36,22 +37,25 @@ public sealed class PostgresServer : IAsyncDisposable
             return new PostgresServer(external);
         }
 
-        var binDirectory = FindBinDirectory() ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found. Install them with 'apt-get install -y postgresql' " +
-            "or point TEST_DATABASE_URL at a server.");
-
         var root = Directory.CreateTempSubdirectory("secretshare-test-pg-").FullName;
-        var dataDirectory = Path.Combine(root, "data");
         if (ExternalProcess.IsRoot)
         {
+            // The cluster's folder inside belongs to the postgres user, who must be able to reach it.
             await ExternalProcess.RunAsync("chown", ["postgres:postgres", root]);
         }
 
-        await RunPostgresToolAsync(binDirectory, "initdb", ["-D", dataDirectory, "--auth=trust", "--no-sync", "-U", "postgres", "-E", "UTF8"]);
         var port = ExternalProcess.FreePort();
-        var options = $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=300 -c fsync=off -c full_page_writes=off";
-        var server = new PostgresServer($"postgres://postgres@127.0.0.1:{port}/postgres", dataDirectory, binDirectory, options);
-        await server.StartAgainAsync();
+        var server = new PostgresServer($"postgres://postgres@127.0.0.1:{port}/postgres", root, port);
+        try
+        {
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
@@ -70,63 +74,69 @@ public sealed class PostgresServer : IAsyncDisposable
         return uri.Uri.ToString();
     }
 
-    /// <summary>Simulates a crash: immediate shutdown, no clean checkpoint.</summary>
-    public Task StopImmediatelyAsync() => PgCtlAsync(["stop", "-m", "immediate", "-w"]);
+    /// <summary>
+    /// Simulates a crash: PostgreSQL's immediate shutdown (SIGQUIT to the postmaster, as <c>pg_ctl stop -m immediate</c>
+    /// sends), no clean checkpoint; returns once the server is gone.
+    /// </summary>
+    public async Task StopImmediatelyAsync()
+    {
+        RequirePrivate();
+        var postmaster = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First();
+        await ExternalProcess.RunAsync("kill", ["-QUIT", postmaster]);
+        await script!.WaitForExitAsync();
+    }
 
-    public Task StartAgainAsync() => PgCtlAsync(["start", "-w", "-t", "60", "-l", Path.Combine(Path.GetDirectoryName(dataDirectory)!, "postgres.log"), "-o", options!]);
+    /// <summary>Starts the cluster (again) on the same port, and waits until it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        RequirePrivate();
+        if (script is not null)
+        {
+            await script.DisposeAsync();
+        }
+
+        script = LocalServerScript.Start(
+            "postgres-local.sh",
+            new Dictionary<string, string> { ["PGPORT"] = $"{port}", ["SECRETSHARE_DATA_DIR"] = DataDirectory },
+            "postgres", "-c", "max_connections=300");
+        var probe = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(AdminUrl)) { Pooling = false, Timeout = 5 }.ConnectionString;
+        await script.WaitUntilReadyAsync(
+            async () =>
+            {
+                await using var connection = new NpgsqlConnection(probe);
+                await connection.OpenAsync();
+            },
+            TimeSpan.FromSeconds(60),
+            "PostgreSQL",
+            "Install it with 'apt-get install -y postgresql' or point TEST_DATABASE_URL at a server.");
+    }
 
     public async ValueTask DisposeAsync()
     {
-        if (dataDirectory is null)
+        if (root is null)
         {
             return;
         }
 
-        try
+        // Immediate shutdown rather than SIGKILL, which would leave the server's System V shared memory behind.
+        if (script is { HasExited: false } && File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
-            await PgCtlAsync(["stop", "-m", "immediate", "-w"]);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already stopped.
+            await StopImmediatelyAsync();
         }
 
-        Directory.Delete(Path.GetDirectoryName(dataDirectory)!, recursive: true);
+        if (script is not null)
+        {
+            await script.DisposeAsync();
+        }
+
+        Directory.Delete(root, recursive: true);
     }
 
-    private Task PgCtlAsync(string[] arguments)
+    private void RequirePrivate()
     {
         if (!IsPrivate)
         {
             throw new InvalidOperationException("The server behind TEST_DATABASE_URL is not this test run's to stop or start.");
         }
-
-        return RunPostgresToolAsync(binDirectory!, "pg_ctl", ["-D", dataDirectory!, .. arguments]);
-    }
-
-    private static Task<string> RunPostgresToolAsync(string binDirectory, string tool, string[] arguments)
-    {
-        var path = Path.Combine(binDirectory, tool);
-        return ExternalProcess.IsRoot
-            ? ExternalProcess.RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments])
-            : ExternalProcess.RunAsync(path, arguments);
-    }
-
-    private static string? FindBinDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("PG_BIN") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var installed = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(version => Path.Combine(version, "bin"))
-                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
-                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var major) ? major : 0)
-                .FirstOrDefault()
-            : null;
-        return installed ?? Environment.GetEnvironmentVariable("PATH")?.Split(':')
-            .FirstOrDefault(directory => File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl")));
     }
 }

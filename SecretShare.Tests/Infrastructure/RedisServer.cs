@@ -1,19 +1,23 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
 namespace SecretShare.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's <c>redis-server</c> on a free loopback port, in memory only (no RDB, no AOF), started and stopped by its
-/// own PID; it can be killed and started again on the same port, as an outage test needs.
+/// Debian's <c>redis-server</c> on a free loopback port, in memory only (no RDB, no AOF), started by the AppHost's own
+/// script (<c>redis-local.sh</c>) and stopped by its own PID; it can be killed and started again on the same port, as an
+/// outage test needs.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private Process? process;
+    private readonly string folder;
+    private LocalServerScript? script;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string folder)
+    {
+        Port = port;
+        this.folder = folder;
+    }
 
     public int Port { get; }
 
@@ -22,49 +26,40 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(ExternalProcess.FreePort());
-        await server.StartAgainAsync();
+        var server = new RedisServer(ExternalProcess.FreePort(), Directory.CreateTempSubdirectory("secretshare-test-redis-").FullName);
+        try
+        {
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
     public async Task StartAgainAsync()
     {
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new InvalidOperationException("redis-server not found. Install it with 'apt-get install -y redis-server' (scripts/test.sh does).");
-        }
-
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await ExternalProcess.WaitUntilAsync(PingAsync, TimeSpan.FromSeconds(30), "redis-server");
+        script = LocalServerScript.Start(
+            "redis-local.sh", new Dictionary<string, string> { ["REDIS_PORT"] = $"{Port}", ["SECRETSHARE_DATA_DIR"] = folder });
+        await script.WaitUntilReadyAsync(
+            PingAsync, TimeSpan.FromSeconds(30), "redis-server", "Install it with 'apt-get install -y redis-server' (scripts/test.sh does).");
     }
 
     /// <summary>Kills the server outright, as a crash would.</summary>
     public async Task KillAsync()
     {
-        if (process is { HasExited: false })
+        if (script is not null)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            await script.DisposeAsync();
         }
 
-        process?.Dispose();
-        process = null;
+        script = null;
     }
 
-    private async Task<bool> PingAsync()
+    private async Task PingAsync()
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", Port);
@@ -72,8 +67,15 @@ public sealed class RedisServer : IAsyncDisposable
         await stream.WriteAsync("PING\r\n"u8.ToArray());
         var buffer = new byte[16];
         var read = await stream.ReadAsync(buffer);
-        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        if (!Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("redis-server did not answer PING with PONG.");
+        }
     }
 
-    public async ValueTask DisposeAsync() => await KillAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Directory.Delete(folder, recursive: true);
+    }
 }
