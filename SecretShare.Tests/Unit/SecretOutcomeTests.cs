@@ -30,9 +30,12 @@ public sealed class SecretOutcomeTests : IDisposable
 
     public SecretOutcomeTests()
     {
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        // Only this test's meters: servers of other tests in the same process publish the same meter name.
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == Microsoft.Extensions.Hosting.Extensions.SecretShareMeterName)
+            if (instrument.Meter.Name == Microsoft.Extensions.Hosting.Extensions.SecretShareMeterName
+                && ReferenceEquals(instrument.Meter.Scope, meterFactory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -42,7 +45,7 @@ public sealed class SecretOutcomeTests : IDisposable
         listener.Start();
         service = new SecretService(
             repository, TimeProvider.System, Options.Create(new SecretLimitsOptions { MaxFailedAttempts = 7 }),
-            new SecretShareMetrics(services.GetRequiredService<IMeterFactory>()), SecretShare.Tests.Infrastructure.TestAuditKeys.Ring(),
+            new SecretShareMetrics(meterFactory), SecretShare.Tests.Infrastructure.TestAuditKeys.Ring(),
             NullLogger<SecretService>.Instance);
     }
 
