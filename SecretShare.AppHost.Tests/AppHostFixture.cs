@@ -7,7 +7,7 @@ namespace SecretShare.AppHost.Tests;
 
 /// <summary>
 /// One AppHost per backend for a test class, started through the testing builder with the databases as local
-/// executables (what this machine and CI have), two API replicas behind Aspire's proxy and any free port.
+/// executables (so the suite needs no container runtime), two API replicas behind Aspire's proxy and any free port.
 /// Disposal stops it and asserts that it left no database process and no data folder behind.
 /// </summary>
 public abstract class AppHostFixture(string backend) : IAsyncLifetime
@@ -45,26 +45,52 @@ public abstract class AppHostFixture(string backend) : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The resource's log lines so far (all instances), for a failure message.</summary>
+    /// <summary>The resource's log lines so far (every instance of a replicated one), for a failure message.</summary>
     public async Task<string> RecentLogAsync(string resourceName, int lines = 40)
     {
-        var log = new List<string>();
         var loggers = App.Services.GetRequiredService<ResourceLoggerService>();
-        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
-        using var read = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
+        // The notifications replay every instance's current state first: their ids are the log streams' names.
+        var instances = new HashSet<string>();
+        using (var replay = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
         {
-            await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(read.Token))
+            try
             {
-                log.AddRange(batch.Select(line => line.Content));
+                await foreach (var update in App.ResourceNotifications.WatchAsync(replay.Token))
+                {
+                    if (update.Resource.Name == resourceName)
+                    {
+                        instances.Add(update.ResourceId);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
             }
         }
-        catch (OperationCanceledException)
-        {
-            // The watch never ends on its own: the backlog arrives first, then it waits for new lines.
-        }
 
-        return string.Join('\n', log.TakeLast(lines));
+        var logs = await Task.WhenAll(instances.Select(async instance =>
+        {
+            var log = new List<string>();
+            // A watch never ends on its own (the backlog arrives, then it waits for new lines), and it is left to run
+            // rather than trusted to honour a cancellation: what arrived within the time is the answer.
+            var watch = Task.Run(async () =>
+            {
+                await foreach (var batch in loggers.WatchAsync(instance))
+                {
+                    lock (log)
+                    {
+                        log.AddRange(batch.Select(line => $"[{instance}] {line.Content}"));
+                    }
+                }
+            });
+            await Task.WhenAny(watch, Task.Delay(TimeSpan.FromSeconds(2)));
+            lock (log)
+            {
+                return log.TakeLast(lines).ToList();
+            }
+        }));
+
+        return string.Join('\n', logs.SelectMany(log => log));
     }
 
     /// <summary>

@@ -91,7 +91,10 @@ internal sealed class SharedOrLocalRateLimiter(string partitionKey, int permitLi
             store.Succeeded();
             return lease;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        // A connection declared dead (a frozen server, a partition) cancels the commands still in flight: that is an
+        // outage like a time-out, not the request's own cancellation.
+        catch (Exception exception) when (exception is RedisException or TimeoutException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             store.Failed(exception);
             return local.AttemptAcquire(permitCount);

@@ -77,6 +77,35 @@ public abstract class SharedRateLimitTests<TFixture>(TFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Created, await CreateAsync(firstClient));
     }
 
+    [Fact]
+    public async Task A_Redis_that_stops_answering_with_requests_in_flight_costs_no_5xx()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var instance = Instance(redis);
+        using var client = instance.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.Created, await CreateAsync(client));
+
+        // Frozen, not closed: commands time out, then the client declares the socket dead and cancels what is still
+        // in flight. Four requests at a time keep some in flight through both.
+        await redis.FreezeAsync();
+        var statuses = new List<HttpStatusCode>();
+        try
+        {
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(12);
+            while (DateTime.UtcNow < until)
+            {
+                statuses.AddRange(await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CreateAsync(client))));
+            }
+        }
+        finally
+        {
+            await redis.ThawAsync();
+        }
+
+        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"got {(int)status}"));
+        Assert.Contains(instance.Logs.Entries, e => e.Text.Contains("rate limits are counted per instance", StringComparison.Ordinal));
+    }
+
     private static async Task<HttpStatusCode> CreateAsync(HttpClient client)
     {
         using var response = await client.PostAsJsonAsync("api/secrets", new { ciphertext = ApiCalls.NewCiphertext(), accessToken = ApiCalls.NewToken() });

@@ -78,6 +78,20 @@ internal sealed class LocalServerScript : IAsyncDisposable
     /// <summary>Waits until the script has ended, after its server was told to stop.</summary>
     public Task WaitForExitAsync() => process.WaitForExitAsync();
 
+    /// <summary>
+    /// Sends a signal (<c>STOP</c>, <c>CONT</c>) to the script's process, which is the server itself when the script ends
+    /// with <c>exec</c>.
+    /// </summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>SIGKILL to the script and everything it started, as a crash would.</summary>
     public async Task KillAsync()
     {

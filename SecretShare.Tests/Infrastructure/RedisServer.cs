@@ -59,6 +59,17 @@ public sealed class RedisServer : IAsyncDisposable
         script = null;
     }
 
+    /// <summary>
+    /// Stops the server's process without closing its sockets (SIGSTOP), as a frozen host or a network partition would:
+    /// connections stay open and commands get no answer.
+    /// </summary>
+    public Task FreezeAsync() => Script.SignalAsync("STOP");
+
+    /// <summary>Lets a frozen server run again (SIGCONT).</summary>
+    public Task ThawAsync() => Script.SignalAsync("CONT");
+
+    private LocalServerScript Script => script ?? throw new InvalidOperationException("redis-server is not running.");
+
     private async Task PingAsync()
     {
         using var client = new TcpClient();
