@@ -40,6 +40,10 @@ public sealed class SharedRateLimitTests(SharedRateLimitFixture fixture) : IClas
         Assert.Equal(SharedRateLimitFixture.CreateLimit, statuses.Count(status => status == HttpStatusCode.Created));
         Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"got {(int)status}"));
 
+        // Aspire's proxy forwards TCP and adds no X-Forwarded-For, so a client that sends its own buys no fresh budget.
+        var forged = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => CreateAsync(forwardedFor: $"203.0.113.{i}")));
+        Assert.All(forged, status => Assert.Equal(HttpStatusCode.TooManyRequests, status));
+
         // Redis stops under load: every answer is still a 201 or a 429, and both replicas stay healthy.
         var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
         var load = Task.Run(async () =>
@@ -68,9 +72,14 @@ public sealed class SharedRateLimitTests(SharedRateLimitFixture fixture) : IClas
         }
     }
 
-    private async Task<HttpStatusCode> CreateAsync()
+    private async Task<HttpStatusCode> CreateAsync(string? forwardedFor = null)
     {
         using var client = new HttpClient { BaseAddress = fixture.App.GetEndpoint("api", "http") };
+        if (forwardedFor is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        }
+
         var payload = RandomNumberGenerator.GetBytes(61);
         payload[0] = 0x01;
         using var response = await client.PostAsJsonAsync("/api/secrets", new

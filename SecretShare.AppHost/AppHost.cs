@@ -31,12 +31,6 @@ try
         .WithAuditKey(auditKey)
         .WithSecretStore(store);
 
-    if (isRunMode)
-    {
-        // The proxy in front of the replicas connects from loopback: forwarded headers are believed from it only.
-        api.WithEnvironment("SecretShare__ForwardedHeaders__TrustedProxies", "127.0.0.1, ::1");
-    }
-
     if (settings.ApiReplicas > 1)
     {
         // Not waited for: without Redis every replica still serves, counting on its own, and /health says Degraded.

@@ -45,9 +45,12 @@ internal static class ServiceExtensions
             .WithEnvironment($"SecretShare__Audit__Keys__{AuditKeyId}", key);
 
     /// <summary>The Redis in which API replicas share their rate-limit counts (ConnectionStrings__redis).</summary>
+#pragma warning disable ASPIRECERTIFICATES001 // As for the services above.
     public static IResourceBuilder<IResourceWithConnectionString> AddRateLimitStore(this IDistributedApplicationBuilder builder, DatabaseHosting hosting) =>
         hosting.LocalData is { } data
             ? builder.AddRedisExecutable("redis", data)
-            // Its generated password is kept in this project's user secrets.
-            : builder.AddRedis("redis");
+            // Its generated password is kept in this project's user secrets. Plain TCP like the services: a Redis that
+            // Aspire configures for TLS would bring back the dashboard's certificate notice (docs/aspire.md).
+            : builder.AddRedis("redis").WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
 }

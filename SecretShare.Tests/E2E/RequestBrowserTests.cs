@@ -284,6 +284,25 @@ public sealed partial class BrowserTests
     }
 
     [Fact]
+    public async Task Request_a_hostile_senders_file_name_reaches_the_inbox_without_its_bidi_override()
+    {
+        var (fillIn, inbox) = await CreateRequestOnPageAsync();
+        // A sender with a client of its own: U+202E would show "invoice\u202Efdp.exe" as "invoiceexe.pdf".
+        await new RequestSharing(new SecretShareClient(fixture.Client)).RespondAsync(
+            FillInLink.Parse(fillIn), new SecretEnvelope("see attached", [new SecretFile("invoice\u202Efdp.exe", null, KeyFile)]), Ct);
+
+        var requester = await NewPageAsync();
+        await requester.GotoAsync(inbox);
+        await requester.Locator("#answer-list button.reveal").ClickAsync();
+        await Expect(requester.Locator("#answer-list textarea.answer-text")).ToHaveValueAsync("see attached");
+        await Expect(requester.Locator("#answer-list ul.file-list")).ToContainTextAsync("invoicefdp.exe");
+        Assert.DoesNotContain('\u202E', await requester.Locator("#answer-list").InnerTextAsync());
+        var download = await requester.RunAndWaitForDownloadAsync(() => requester.Locator("#answer-list button[aria-label='Download invoicefdp.exe']").ClickAsync());
+        Assert.Equal("invoicefdp.exe", download.SuggestedFilename);
+        AssertCleanRun();
+    }
+
+    [Fact]
     public async Task Request_deleted_from_the_inbox_after_a_confirmation_takes_its_answer_and_closes_the_fill_in_page()
     {
         ExpectFailedApiCalls(404);

@@ -10,7 +10,7 @@
 import { envelopeFiles } from './protocol.js';
 import { answerKeys, openAnswer, parseInboxFragment, parseRequestPath } from './request-protocol.js';
 import { deleteRequest, describeError, getInbox, revealSecret, ApiError } from './api.js';
-import { downloadFile, fileListItem } from './files.js';
+import { downloadFile, fileListItem, safeFileName } from './files.js';
 import { $, clearError, setBusy, setStatus, show, showError, formatLocal, formatViewsLeft, wireConfirmation } from './ui.js';
 import { initLanguages, onLanguageChange, setText, t } from './i18n.js';
 
@@ -68,11 +68,13 @@ function revealedParts(answerId, number) {
   text.setAttribute('aria-label', t('inbox.answerText', { number }));
   const files = element('ul', 'file-list');
   for (const file of envelopeFiles(envelope)) {
-    files.append(fileListItem(file.name, file.bytes.length, {
+    // The sender chose the name: shown and saved as the view page does (no bidi overrides, no device names).
+    const name = safeFileName(file.name);
+    files.append(fileListItem(name, file.bytes.length, {
       label: t('view.download'),
-      namedLabel: t('view.downloadNamed', { name: file.name }),
+      namedLabel: t('view.downloadNamed', { name }),
       className: 'secondary',
-      onClick: () => downloadFile(file),
+      onClick: () => downloadFile({ name, bytes: file.bytes }),
     }));
   }
   const views = element('p', 'meta');
