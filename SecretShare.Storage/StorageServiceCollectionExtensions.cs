@@ -64,10 +64,10 @@ public static class StorageServiceCollectionExtensions
                 services.AddSingleton(dynamo);
                 services.AddDefaultAWSOptions(DynamoDbClientOptions(dynamo, builder.Configuration));
                 services.AddAWSService<IAmazonDynamoDB>();
+                // One attempt (a call, or a change's read and commit) may take as long as one call's timeout.
+                services.AddSingleton(new AttemptDeadline(DynamoDbCallTimeout));
                 services.AddSingleton<DynamoDbSecretRepository>();
-                // One deadline per operation, as long as one call's timeout: a reveal makes two calls, each retried.
-                services.AddSingleton<ISecretRepository>(provider => new DeadlineSecretRepository(
-                    provider.GetRequiredService<DynamoDbSecretRepository>(), DynamoDbCallTimeout));
+                services.AddSingleton<ISecretRepository>(provider => provider.GetRequiredService<DynamoDbSecretRepository>());
                 services.AddSingleton<IRequestRepository, DynamoDbRequestRepository>();
                 services.AddSingleton<DynamoDbTableProvisioner>();
                 // One instance: it keeps the last probe's result for a few seconds.
@@ -103,7 +103,7 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static void RequireAuditKeys(this IServiceCollection services) => services.AddOptions<AuditOptions>().ValidateOnStart();
 
-    /// <summary>How long one DynamoDB call, and one storage operation as a whole, may take before the API answers 503.</summary>
+    /// <summary>How long one DynamoDB call, and one attempt of a storage operation, may take before the API answers 503.</summary>
     private static readonly TimeSpan DynamoDbCallTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The SDK's own settings (the <c>AWS</c> section, profiles, the credential chain) with SPEC's variables on top.</summary>

@@ -16,10 +16,12 @@ namespace SecretShare.Storage.DynamoDb;
 /// one <c>TransactWriteItems</c> conditioned on what was read; a request that loses a race re-reads and decides again.
 /// The operations' decisions live in <see cref="DynamoDbSecretRepository"/>; this class knows none of them.
 /// </summary>
-internal sealed class DynamoDbCommitter(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys)
+internal sealed class DynamoDbCommitter(
+    IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys, AttemptDeadline deadline)
 {
-    // Racing requests on one secret retry with jittered exponential pauses; one that still loses after this long gives up
-    // with a TimeoutException, which the API answers as 503 with Retry-After rather than a wrong 404.
+    // Racing requests on one secret retry with jittered exponential pauses, each attempt under its own deadline; one that
+    // still loses after this long gives up with a TimeoutException, which the API answers as 503 with Retry-After rather
+    // than a wrong 404.
     private static readonly TimeSpan ContentionLimit = TimeSpan.FromSeconds(20);
 
     // Racing changes to one secret within this process queue on its stripe instead of colliding in DynamoDB, where every
@@ -75,19 +77,28 @@ internal sealed class DynamoDbCommitter(IAmazonDynamoDB dynamoDb, DynamoDbBacken
                 await Task.Delay(Random.Shared.Next(1, 2 << Math.Min(attempt, 7)), cancellationToken);
             }
 
-            if (await ReadAsync(id, withCiphertext, cancellationToken) is not { } read)
+            if (await deadline.RunAsync(token => AttemptAsync(id, withCiphertext, decide, token), cancellationToken) is { } result)
             {
-                continue;
-            }
-
-            switch (decide(read.Item, read.Head))
-            {
-                case Answer<T> answer:
-                    return answer.Result;
-                case Change<T> change when await TryCommitAsync(id, read.Head, change, cancellationToken):
-                    return change.Result;
+                return result;
             }
         }
+    }
+
+    /// <summary>One read, decision and commit; <c>null</c> when a racing change got in first and it must start again.</summary>
+    private async Task<SecretResult<T>?> AttemptAsync<T>(
+        string id, bool withCiphertext, Func<Dictionary<string, AttributeValue>?, AuditHead?, Decision<T>> decide, CancellationToken cancellationToken)
+    {
+        if (await ReadAsync(id, withCiphertext, cancellationToken) is not { } read)
+        {
+            return null;
+        }
+
+        return decide(read.Item, read.Head) switch
+        {
+            Answer<T> answer => answer.Result,
+            Change<T> change when await TryCommitAsync(id, read.Head, change, cancellationToken) => change.Result,
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -15,16 +15,20 @@ namespace SecretShare.Storage.DynamoDb;
 /// <see cref="DynamoDbCommitter"/> commits with the moved head in one transaction, deciding again when a racer got in
 /// first.
 /// </summary>
-internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys)
+internal sealed class DynamoDbSecretRepository(
+    IAmazonDynamoDB dynamoDb, DynamoDbBackend backend, IOptions<StorageOptions> options, AuditKeyRing keys, AttemptDeadline deadline)
     : ISecretRepository
 {
-    private readonly DynamoDbCommitter committer = new(dynamoDb, backend, options, keys);
+    private readonly DynamoDbCommitter committer = new(dynamoDb, backend, options, keys, deadline);
     private readonly string table = backend.TableName;
     private readonly string eventsTable = backend.EventsTableName;
 
     private TimeSpan Retention => options.Value.EventRetention;
 
-    public async Task CreateAsync(NewSecret secret, CancellationToken cancellationToken)
+    public Task CreateAsync(NewSecret secret, CancellationToken cancellationToken) =>
+        deadline.RunAsync(token => CreateInTimeAsync(secret, token), cancellationToken);
+
+    private async Task CreateInTimeAsync(NewSecret secret, CancellationToken cancellationToken)
     {
         var state = secret.State;
         try
@@ -66,7 +70,7 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
     }
 
     public async Task<SecretState?> FindLiveAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await FindStoredAsync(id, cancellationToken) is { } state && state.IsLiveAt(now) ? state : null;
+        await deadline.RunAsync(token => FindStoredAsync(id, token), cancellationToken) is { } state && state.IsLiveAt(now) ? state : null;
 
     public async Task<SecretResult<RevealedSecret>> RevealAsync(TokenAttempt attempt, CancellationToken cancellationToken) =>
         await committer.ApplyAsync<RevealedSecret>(attempt.Id, withCiphertext: true, (item, _) =>
@@ -147,7 +151,10 @@ internal sealed class DynamoDbSecretRepository(IAmazonDynamoDB dynamoDb, DynamoD
                 new EventDraft(SecretEventTypes.Deleted, state.ViewsRemaining, byCreator ? SecretEventDetails.Creator : SecretEventDetails.Recipient));
         }, cancellationToken);
 
-    public async Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken)
+    public Task<AuditTrail?> ReadAuditTrailAsync(string id, CancellationToken cancellationToken) =>
+        deadline.RunAsync(token => ReadAuditTrailInTimeAsync(id, token), cancellationToken);
+
+    private async Task<AuditTrail?> ReadAuditTrailInTimeAsync(string id, CancellationToken cancellationToken)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
         Dictionary<string, AttributeValue>? startKey = null;

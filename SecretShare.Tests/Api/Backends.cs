@@ -18,7 +18,7 @@ public sealed class PostgresConcurrencyTests(PostgresFixture fixture) : Concurre
 public sealed class DynamoDbConcurrencyTests(DynamoDbFixture fixture) : ConcurrencyTests<DynamoDbFixture>(fixture);
 
 [Trait("Backend", "Postgres")]
-public sealed class PostgresEventsTests(PostgresFixture fixture) : EventsTests<PostgresFixture>(fixture)
+public sealed class PostgresStatusTests(PostgresFixture fixture) : StatusTests<PostgresFixture>(fixture)
 {
     // The cleanup worker deletes trails whose retention ended; run one pass once this one's has.
     protected override async Task RemoveTrailsPastRetentionAsync(string id)
@@ -34,7 +34,7 @@ public sealed class PostgresEventsTests(PostgresFixture fixture) : EventsTests<P
 }
 
 [Trait("Backend", "DynamoDb")]
-public sealed class DynamoDbEventsTests(PrivateDynamoDbFixture fixture) : EventsTests<PrivateDynamoDbFixture>(fixture)
+public sealed class DynamoDbStatusTests(PrivateDynamoDbFixture fixture) : StatusTests<PrivateDynamoDbFixture>(fixture)
 {
     // DynamoDB Local's TTL really deletes expired items, within seconds on a server of its own (docs/design.md, "Events").
     protected override Task RemoveTrailsPastRetentionAsync(string id) => ExternalProcess.WaitUntilAsync(
