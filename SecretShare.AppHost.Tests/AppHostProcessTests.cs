@@ -27,7 +27,7 @@ public sealed class AppHostProcessTests
         var ready = await appHost.WaitForOutputAsync("SecretShare is ready:", StartTimeout);
         Assert.EndsWith($"http://localhost:{port} (web UI and API)", ready);
         // The check that would log this warning is the one that puts a red "No trusted development certificate" error
-        // on every dashboard page: no resource here serves TLS, so on this machine (no developer certificate) neither shows.
+        // on every dashboard page: no resource serves TLS, so without a developer certificate neither may show.
         Assert.DoesNotContain("development certificate", appHost.Output + appHost.Error, StringComparison.OrdinalIgnoreCase);
         using (var client = new HttpClient())
         {

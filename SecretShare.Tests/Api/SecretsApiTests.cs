@@ -317,6 +317,7 @@ public abstract class SecretsApiTests<TFixture>(TFixture fixture) : IClassFixtur
 
         var problem = await (await Client.ExtendAsync(secret.Id, secret.AccessToken, addSeconds: 60)).AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Null(problem["attemptsRemaining"]);
+        Assert.Equal("not_extendable", problem["code"]!.GetValue<string>());
         var metadata = await (await Client.GetAsync($"api/secrets/{secret.Id}")).AssertOkAsync();
         Assert.Equal(secret.Body["expiresAt"]!.ToJsonString(), metadata["expiresAt"]!.ToJsonString());
     }

@@ -10,6 +10,7 @@ namespace SecretShare.Tests.Client;
 /// The receipt test vector of docs/spec.md ("Receipts"), pinned for .NET; SecretShare.Tests/js/receipt.test.mjs pins
 /// the same vector for the web page. Key: bytes 0x00..0x1f under the id <c>test-2026</c>.
 /// </summary>
+[Trait("Tier", "Unit")]
 public sealed class ReceiptVectorTests
 {
     public const string ReceiptJson = """{"id":"AAECAwQFBgcICQoLDA0ODw","status":"burned","expiresAt":"2026-12-02T12:00:00+00:00","viewsRemaining":null,"events":[{"seq":1,"type":"created","occurredAt":"2026-12-01T12:00:00+00:00","viewsRemaining":1,"detail":null,"keyId":"test-2026","prevHash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","hash":"19cMqqXQpQuRbYZvT9VQAppqIlwSCJRfXRP6BukbSnc"},{"seq":2,"type":"viewed","occurredAt":"2026-12-01T12:01:00+00:00","viewsRemaining":0,"detail":null,"keyId":"test-2026","prevHash":"19cMqqXQpQuRbYZvT9VQAppqIlwSCJRfXRP6BukbSnc","hash":"dj-pMutUb-pXjT_16y3Lrll9DrlN08SSnq_cEAzdcE4"},{"seq":3,"type":"burned","occurredAt":"2026-12-01T12:01:00+00:00","viewsRemaining":0,"detail":"last_view","keyId":"test-2026","prevHash":"dj-pMutUb-pXjT_16y3Lrll9DrlN08SSnq_cEAzdcE4","hash":"TeOUQAbuv7VUorb4sZLU_dhvihE9z42nYE8mbByemu8"}],"chain":{"verified":true,"length":3,"headHash":"TeOUQAbuv7VUorb4sZLU_dhvihE9z42nYE8mbByemu8","problem":null},"issuedAt":"2026-12-01T12:05:00+00:00","signature":{"alg":"ES256","keyId":"test-2026","value":"_q3DCokk6vOv8q94-kic3rh4z124VzcWsxEXavo6lxtojUuAlNtiq24V3XC6hU0g5m5w81TKTbad-LnXizrZsg"}}""";

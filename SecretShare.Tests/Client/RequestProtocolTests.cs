@@ -3,6 +3,7 @@ using SecretShare.Client;
 namespace SecretShare.Tests.Client;
 
 /// <summary>The request protocol against the test vectors of docs/spec.md section 8 (the JS tests use the same).</summary>
+[Trait("Tier", "Unit")]
 public sealed class RequestProtocolTests
 {
     // Requester d = 0x01..0x20, sender's ephemeral e = 0x21..0x40, id = bytes 0x00..0x0f, IV = 0xa0..0xab.

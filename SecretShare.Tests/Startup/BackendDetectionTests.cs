@@ -118,6 +118,28 @@ public sealed class BackendDetectionTests
         Assert.Contains($"'{value}' at '{key}'", output);
     }
 
+    [Theory]
+    [InlineData("SecretShare__Limits__MaxLifetimeSeconds", "3600", "SecretShare:Limits requires MaxExpiresInSeconds <= MaxLifetimeSeconds")]
+    [InlineData("SecretShare__Limits__DefaultExpiresInSeconds", "30", "SecretShare:Limits requires MinExpiresInSeconds <= DefaultExpiresInSeconds <= MaxExpiresInSeconds")]
+    [InlineData("SecretShare__Limits__DefaultMaxViews", "101", "SecretShare:Limits requires DefaultMaxViews <= MaxViews")]
+    public async Task Limits_that_contradict_each_other_stop_start_up_with_one_line(string variable, string value, string expected)
+    {
+        await using var process = ServiceProcess.Start("SecretShare.Api", new Dictionary<string, string?>
+        {
+            ["SecretShare__Storage__StartupTimeoutSeconds"] = "0",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            [EnvironmentVariables.DynamoDbTable] = "unused",
+            [EnvironmentVariables.DynamoDbEndpoint] = "http://127.0.0.1:1",
+            [variable] = value,
+        });
+
+        Assert.Equal(1, await process.WaitForExitAsync(Timeout));
+        var output = process.Output.Trim();
+        Assert.DoesNotContain('\n', output);
+        Assert.StartsWith("Invalid configuration:", output);
+        Assert.Contains(expected, output);
+    }
+
     /// <summary>(executable, key, value) for each option: sections of the Storage library are read by both executables.</summary>
     private static IEnumerable<(string Service, string Key, string Value)> WrongTypedOptions()
     {
