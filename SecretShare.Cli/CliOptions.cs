@@ -93,6 +93,17 @@ internal static partial class CliOptions
         StatusLink.Parse,
         required: false);
 
+    /// <summary>
+    /// For <c>delete</c>: the share link, or the private status link, whose manage token deletes without the key or the
+    /// passphrase.
+    /// </summary>
+    public static Argument<DeletionLink> DeletionLinkArgument(CliHost host) => LinkArgument(
+        host,
+        "link",
+        LinkEnvironmentVariable,
+        "The share link, or the private status link printed by 'send' (…/status/{id}#{manageToken}), including the part after '#'.",
+        DeletionLink.Parse);
+
     public static Argument<FillInLink> FillInLinkArgument(CliHost host) => LinkArgument(
         host, "link", LinkEnvironmentVariable, "The fill-in link you were sent (…/r/{id}#{fingerprint}), including the part after '#'.", FillInLink.Parse);
 

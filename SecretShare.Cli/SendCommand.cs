@@ -129,7 +129,8 @@ internal static class SendCommand
         // leave the token in shell history and process lists.
         await host.Error.WriteLineAsync(
             $"Private status link (whether it was viewed; deletes it): {StatusLinkOf(sent)}{Environment.NewLine}"
-            + $"Open it in a browser, or run 'secretshare status -' and paste it (or set {CliOptions.StatusLinkEnvironmentVariable}).")
+            + $"Open it in a browser, or paste it into 'secretshare status -' (or set {CliOptions.StatusLinkEnvironmentVariable}); "
+            + "pasted into 'secretshare delete -' it deletes the secret now.")
             .ConfigureAwait(false);
         return ExitCodes.Ok;
     }

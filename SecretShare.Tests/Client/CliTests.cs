@@ -233,6 +233,24 @@ public abstract partial class CliTests<TFixture>(TFixture fixture) : IClassFixtu
         var byManage = await Cli.RunAsync(["delete", link, "--manage-token", json.RootElement.GetProperty("manageToken").GetString()!]);
         Assert.Equal(ExitCodes.Ok, byManage.ExitCode);
         Assert.False(await Fixture.IsStoredAsync(ShareLink.Parse(link).Id));
+
+        // The manage token off the command line: on standard input after the link, or inside the private status link.
+        var third = await Cli.RunAsync(["send", "--server", Server, "-p", "pw", "--json"], stdin: "c");
+        using var thirdJson = JsonDocument.Parse(third.Stdout);
+        var thirdLink = thirdJson.RootElement.GetProperty("link").GetString()!;
+        var tokenOnStdin = await Cli.RunAsync(["delete", "-", "--manage-token", "-"],
+            stdin: $"{thirdLink}\n{thirdJson.RootElement.GetProperty("manageToken").GetString()}\n");
+        Assert.Equal((ExitCodes.Ok, "Deleted."), (tokenOnStdin.ExitCode, tokenOnStdin.Stderr.Trim()));
+        Assert.False(await Fixture.IsStoredAsync(ShareLink.Parse(thirdLink).Id));
+
+        var fourth = await Cli.RunAsync(["send", "--server", Server, "-p", "pw", "--json"], stdin: "d");
+        using var fourthJson = JsonDocument.Parse(fourth.Stdout);
+        var statusLink = fourthJson.RootElement.GetProperty("statusLink").GetString()!;
+        Assert.Equal(ExitCodes.Usage, (await Cli.RunAsync(["delete", statusLink, "-p", "pw"])).ExitCode);
+        var byStatusLink = await Cli.RunAsync(["delete", "-"], stdin: statusLink + "\n");
+        Assert.Equal((ExitCodes.Ok, "Deleted."), (byStatusLink.ExitCode, byStatusLink.Stderr.Trim()));
+        Assert.False(await Fixture.IsStoredAsync(StatusLink.Parse(statusLink).Id));
+        Assert.Equal(ExitCodes.Gone, (await Cli.RunAsync(["delete", "-"], stdin: statusLink + "\n")).ExitCode);
     }
 
     [Fact]

@@ -195,6 +195,7 @@ public sealed partial class BrowserTests
 
         var created = await CreateInBrowserAsync(page, "axe", passphrase: "right words", views: 3, extendable: true, navigate: false);
         await AssertAccessibleAsync(page, "result");
+        await AssertAccessibleInDarkAsync(page, "result");
         var statusLink = await page.Locator("#status-link").InputValueAsync();
 
         var view = await NewPageAsync();
@@ -207,6 +208,7 @@ public sealed partial class BrowserTests
         await view.Locator("#reveal-button").ClickAsync();
         await Expect(view.Locator("#passphrase")).ToHaveAttributeAsync("aria-invalid", "true");
         await AssertAccessibleAsync(view, "view, wrong passphrase");
+        await AssertAccessibleInDarkAsync(view, "view, wrong passphrase");
 
         await view.Locator("#delete-now").ClickAsync();
         await Expect(view.Locator("#confirm-group")).ToBeVisibleAsync();
@@ -218,11 +220,13 @@ public sealed partial class BrowserTests
         await Expect(view.Locator("#revealed-text")).ToHaveValueAsync("axe");
         await Expect(view.Locator("#revealed-files li")).ToHaveCountAsync(1);
         await AssertAccessibleAsync(view, "view, revealed with a file");
+        await AssertAccessibleInDarkAsync(view, "view, revealed with a file");
 
         var status = await NewPageAsync();
         await status.GotoAsync(statusLink);
         await Expect(status.Locator("#event-list li")).ToHaveCountAsync(3);
         await AssertAccessibleAsync(status, "status");
+        await AssertAccessibleInDarkAsync(status, "status");
 
         var gone = await NewPageAsync();
         await gone.GotoAsync($"/s/{new string('A', 22)}#{created.Link.KeyText}");
@@ -356,6 +360,21 @@ public sealed partial class BrowserTests
             """);
         Assert.True(focus[1] == "true" && focus[2] != "none" && double.Parse(focus[3].Replace("px", ""), System.Globalization.CultureInfo.InvariantCulture) >= 2,
             $"Focus on {focus[0]} is not visible: :focus-visible={focus[1]}, outline {focus[2]} {focus[3]}");
+    }
+
+    /// <summary>The same in the dark colour scheme (the stylesheet's <c>prefers-color-scheme: dark</c>), then back to light.</summary>
+    private static async Task AssertAccessibleInDarkAsync(IPage page, string state)
+    {
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        try
+        {
+            Assert.True(await page.EvaluateAsync<bool>("() => matchMedia('(prefers-color-scheme: dark)').matches"));
+            await AssertAccessibleAsync(page, state + ", dark");
+        }
+        finally
+        {
+            await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
+        }
     }
 
     /// <summary>axe-core finds no WCAG 2.0/2.1 A or AA violation on the page as it is now.</summary>

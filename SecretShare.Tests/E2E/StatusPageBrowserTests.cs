@@ -214,5 +214,7 @@ public sealed partial class BrowserTests
         await Expect(warning).ToHaveClassAsync(new Regex("tampered"));
         // Red: the theme's error border, not the page's ordinary text.
         Assert.NotEqual("none", await warning.EvaluateAsync<string>("e => getComputedStyle(e).borderLeftStyle"));
+        await AssertAccessibleAsync(page, "status, warning");
+        await AssertAccessibleInDarkAsync(page, "status, warning");
     }
 }
