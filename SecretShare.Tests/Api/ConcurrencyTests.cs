@@ -62,8 +62,8 @@ public abstract class ConcurrencyTests<TFixture>(TFixture fixture) : IClassFixtu
     /// Every guess is compared in the same atomic step that counts it, so exactly one wrong guess is counted when the
     /// right one does not win, and the right guess wins only when it happens to be decided first. When comparing and
     /// counting were two steps, every racer was compared before the first count deleted the secret, and the right guess
-    /// won far more often than its chance of being first. The racers alternate between two API processes on one database, as behind a load
-    /// balancer, so the database decides, not one process's queue.
+    /// won far more often than its chance of being first. The racers alternate between two API processes on one
+    /// database, as behind a load balancer, so the database decides, not one process's queue.
     /// </summary>
     [Theory]
     [InlineData("reveal")]
