@@ -1,5 +1,5 @@
 // The DynamoDB ceiling for bench/run.sh: the API's own storage layer (SecretShare.Storage, registered exactly as the API
-// registers it, DynamoDB client settings and per-operation deadline included) called in N concurrent loops against the
+// registers it, DynamoDB client settings and per-attempt deadline included) called in N concurrent loops against the
 // same DynamoDB Local, without HTTP, ASP.NET Core or the service's checks. Whatever the repository sends (the create's
 // TransactWriteItems, the reveal's BatchGetItem and TransactWriteItems with its events) the ceiling sends too.
 //   create    = ISecretRepository.CreateAsync
